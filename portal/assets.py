@@ -1,0 +1,71 @@
+"""Static files under content-hashed names, pre-compressed, served by WhiteNoise.
+
+``url_for('static', filename='css/site.css')`` yields ``/static/css/site.<hash>.css``;
+that URL never changes meaning, so it is cached for a year as immutable.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from flask import Flask
+from whitenoise import WhiteNoise
+from whitenoise.compress import Compressor
+
+HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+$")
+YEAR = 365 * 24 * 3600
+
+
+def build(source: Path, target: Path) -> dict[str, str]:
+    """Copy every file in ``source`` to ``target`` under a hashed name, with .gz and .br."""
+    manifest: dict[str, str] = {}
+    target.mkdir(parents=True, exist_ok=True)
+    compressor = Compressor(quiet=True)
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        name = path.relative_to(source).as_posix()
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:12]
+        stem, dot, ext = name.rpartition(".")
+        hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+        manifest[name] = hashed
+        out = target / hashed
+        if out.exists():
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(out, data)
+        if compressor.should_compress(str(out)):
+            compressor.compress(str(out))  # writes <name>.br and <name>.gz beside it
+    return manifest
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    # Several processes may build at once; a reader must never see half a file.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+def init_app(app: Flask) -> None:
+    target = Path(app.config["BUILD_DIR"]) / "static"
+    manifest = build(Path(app.config["STATIC_DIR"]), target)
+    app.add_url_rule("/static/<path:filename>", "static", build_only=True)
+
+    @app.url_defaults
+    def hashed_static(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and values.get("filename") in manifest:
+            values["filename"] = manifest[values["filename"]]
+
+    def extra_headers(headers, path: str, url: str) -> None:
+        headers["X-Content-Type-Options"] = "nosniff"
+        if path.endswith(".xml"):
+            headers["Content-Type"] = "application/xml; charset=utf-8"
+
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app, root=str(target), prefix="static/", max_age=YEAR,
+        immutable_file_test=lambda path, url: bool(HASHED.search(url)),
+        add_headers_function=extra_headers,
+    )

@@ -1,0 +1,60 @@
+"""The `portal` command: `portal check`, and the app's other commands."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from . import config
+from .content import ContentError, load
+
+
+def check_content(content_dir: str) -> list[ContentError]:
+    """Every problem in the tree, errors first, then by path and line."""
+    try:
+        library = load(content_dir)
+    except ContentError as exc:  # site.yml itself is unusable
+        return [exc]
+    problems = [*library.errors, *library.warnings]
+    return sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line))
+
+
+@click.command("check")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--content-dir", envvar="PORTAL_CONTENT_DIR", default=config.CONTENT_DIR,
+              show_default=True, help="The content tree to check.")
+def check_command(fmt: str, content_dir: str) -> None:
+    """Validate all content; print path:line: field: message per problem.
+
+    Runs without starting the app, so it works even when site.yml is broken.
+    """
+    problems = check_content(content_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    if fmt == "json":
+        click.echo(json.dumps([{"path": p.path, "line": p.line, "field": p.field,
+                                "message": p.message, "severity": p.severity}
+                               for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            prefix = "" if problem.severity == "error" else "warning: "
+            click.echo(f"{prefix}{problem}", err=problem.severity == "error")
+        click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)",
+                   err=bool(errors))
+    sys.exit(1 if errors else 0)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(check_command)
+
+
+def _create_app():
+    from . import create_app
+    return create_app()
+
+
+cli = FlaskGroup(name="portal", create_app=_create_app, add_default_commands=True,
+                 help="Manage the crisis portal: check content, build the index, serve.")
+cli.add_command(check_command)

@@ -1,0 +1,18 @@
+"""Defaults that serve the bundled content; override with PORTAL_* environment variables."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CONTENT_DIR = str(ROOT / "content")
+INDEX_DIR = str(ROOT / "var" / "index")
+BUILD_DIR = str(ROOT / "var" / "build")
+STATIC_DIR = str(ROOT / "static")
+TRANSLATIONS_DIR = str(ROOT / "translations")
+BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_LANG = "en"
+# Seconds a shared cache may serve a page or feed before asking again, and how
+# long it may keep serving a stale copy while it revalidates or when we fail.
+CACHE_MAX_AGE = 60
+CACHE_STALE_WHILE_REVALIDATE = 300
+CACHE_STALE_IF_ERROR = 86400
+PAGE_SIZE = 20

@@ -1,0 +1,109 @@
+"""One loaded state of the content tree, and the questions views ask of it."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+from .errors import ContentError
+from .model import Disclosure, Guide, Item, Page, Site
+
+
+class Library:
+    """Immutable once built; a reload builds a new one and swaps it in."""
+
+    def __init__(self, site: Site, items: Iterable[Item], errors: Iterable[ContentError] = (),
+                 *, generation: str = "", sources: Mapping = MappingProxyType({}),
+                 site_digest: str = "", default_lang: str = "en"):
+        self.site = site
+        self.errors = tuple(e for e in errors if e.severity == "error")
+        self.warnings = tuple(e for e in errors if e.severity == "warning")
+        self.generation = generation
+        self.sources = sources
+        self.site_digest = site_digest
+        self.default_lang = default_lang
+        self._by_key: dict[tuple[str, str, str], Item] = {}
+        self._groups: dict[tuple[str, str], dict[str, Item]] = defaultdict(dict)
+        for item in items:
+            self._by_key[item.lang, item.section, item.slug] = item
+            self._groups[item.section, item.group][item.lang] = item
+        self.languages = tuple(sorted({lang for lang, _, _ in self._by_key}))
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def all(self) -> Iterable[Item]:
+        return self._by_key.values()
+
+    def get(self, lang: str, section: str, slug: str, now: dt.datetime) -> Item | None:
+        """The public item in exactly this language, or None."""
+        item = self._by_key.get((lang, section, slug))
+        return item if item is not None and item.is_public(now) else None
+
+    def find(self, lang: str, section: str, slug: str, now: dt.datetime) -> Item | None:
+        """The item in ``lang``, else its public version in another language."""
+        item = self.get(lang, section, slug, now)
+        if item is not None:
+            return item
+        for other in self._fallback_order(lang):
+            item = self.get(other, section, slug, now)
+            if item is not None:
+                return item
+        return None
+
+    def translations(self, item: Item, now: dt.datetime) -> list[Item]:
+        """Every public version of ``item``, itself included, by language."""
+        group = self._groups[item.section, item.group]
+        return [group[lang] for lang in sorted(group) if group[lang].is_public(now)]
+
+    def section(self, lang: str, section: str, now: dt.datetime) -> list[Item]:
+        """One public item per translation group, in ``lang`` where it exists."""
+        result = []
+        for (sec, _), versions in self._groups.items():
+            if sec != section:
+                continue
+            for candidate in (lang, *self._fallback_order(lang)):
+                item = versions.get(candidate)
+                if item is not None and item.is_public(now):
+                    result.append(item)
+                    break
+        return result
+
+    def guides(self, lang: str, now: dt.datetime, kind: str | None = None,
+               hazard: str | None = None) -> list[Guide]:
+        guides = [g for g in self.section(lang, "guides", now)
+                  if (kind is None or g.kind == kind) and (hazard is None or hazard in g.hazards)]
+        return sorted(guides, key=lambda g: g.title.casefold())
+
+    def disclosures(self, lang: str, now: dt.datetime, type: str | None = None,
+                    hazard: str | None = None) -> list[Disclosure]:
+        """Newest first."""
+        found = [d for d in self.section(lang, "disclosures", now)
+                 if (type is None or d.type == type) and (hazard is None or hazard in d.hazards)]
+        return sorted(found, key=lambda d: (d.published, d.slug), reverse=True)
+
+    def pages(self, lang: str, now: dt.datetime) -> list[Page]:
+        return sorted(self.section(lang, "pages", now), key=lambda p: p.title.casefold())
+
+    def related(self, guide: Guide, now: dt.datetime, limit: int = 4) -> list[Guide]:
+        """Guides sharing the most hazards with ``guide``, then by title."""
+        scored = []
+        for other in self.guides(guide.lang, now):
+            shared = len(set(other.hazards) & set(guide.hazards))
+            if other.group != guide.group and shared:
+                scored.append((-shared, other.kind == guide.kind, other.title.casefold(), other))
+        return [entry[-1] for entry in sorted(scored, key=lambda e: e[:3])[:limit]]
+
+    def successors(self, item: Disclosure, now: dt.datetime) -> list[Disclosure]:
+        """Disclosures that say they supersede ``item``, newest first."""
+        return [d for d in self.disclosures(item.lang, now) if d.supersedes == item.slug]
+
+    def predecessor(self, item: Disclosure, now: dt.datetime) -> Disclosure | None:
+        if not item.supersedes:
+            return None
+        return self.find(item.lang, "disclosures", item.supersedes, now)
+
+    def _fallback_order(self, lang: str) -> list[str]:
+        others = [code for code in self.languages if code != lang]
+        return sorted(others, key=lambda code: code != self.default_lang)

@@ -1,0 +1,68 @@
+"""Read ``site.yml``: names, hazard taxonomy, issuers and hotlines."""
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+
+from .errors import ContentError
+from .fields import SLUG
+from .frontmatter import load_mapping, decode
+from .model import Hazard, HazardClass, Hotline, Issuer, Site
+
+SITE_FILE = "site.yml"
+
+
+def load_site(root: Path) -> Site:
+    path = root / SITE_FILE
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(SITE_FILE, 1, "", f"cannot read: {exc.strerror}") from None
+    meta, lines = load_mapping(decode(data, SITE_FILE), SITE_FILE, first_line=1)
+
+    def fail(field: str, message: str):
+        raise ContentError(SITE_FILE, lines.get(field, 1), field, message)
+
+    def names(value, field: str) -> MappingProxyType:
+        if isinstance(value, str):
+            value = {"en": value}
+        if not isinstance(value, dict) or not value or not all(
+                isinstance(v, (str, int)) for v in value.values()):
+            fail(field, "must map language codes to names, for example {en: Flood, zh: 洪涝}")
+        return MappingProxyType({str(k): str(v) for k, v in value.items()})
+
+    classes, hazards = {}, {}
+    if not isinstance(meta.get("hazard_classes"), dict):
+        fail("hazard_classes", "must map hazard classes to their names and hazards")
+    for class_key, spec in meta["hazard_classes"].items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("hazards"), dict):
+            fail("hazard_classes", f"class {class_key!r} needs a name and a map of hazards")
+        for key, hazard_names in spec["hazards"].items():
+            if not SLUG.fullmatch(str(key)):
+                fail("hazard_classes", f"hazard key {key!r} is not a slug")
+            if key in hazards:
+                fail("hazard_classes", f"hazard {key!r} is listed twice")
+            hazards[key] = Hazard(key, class_key, names(hazard_names, "hazard_classes"))
+        classes[class_key] = HazardClass(class_key, names(spec.get("name"), "hazard_classes"),
+                                         tuple(spec["hazards"]))
+
+    issuers = {}
+    for key, spec in (meta.get("issuers") or {}).items():
+        if not isinstance(spec, dict) or "phone" not in spec:
+            fail("issuers", f"issuer {key!r} needs a name and a phone")
+        issuers[key] = Issuer(key, names(spec.get("name"), "issuers"), str(spec["phone"]))
+
+    hotlines = []
+    for spec in meta.get("hotlines") or []:
+        if not isinstance(spec, dict) or "number" not in spec:
+            fail("hotlines", "each hotline needs a number and a name")
+        hotlines.append(Hotline(str(spec["number"]), names(spec.get("name"), "hotlines")))
+
+    return Site(
+        names=names(meta.get("name"), "name"),
+        office=names(meta.get("office") or meta.get("name"), "office"),
+        hazard_classes=MappingProxyType(classes),
+        hazards=MappingProxyType(hazards),
+        issuers=MappingProxyType(issuers),
+        hotlines=tuple(hotlines),
+    )

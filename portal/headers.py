@@ -1,0 +1,54 @@
+"""Security and caching headers on every response the app makes."""
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+CSP = "; ".join([
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+])
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": PERMISSIONS,
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def cache_control(config) -> str:
+    return (f"public, max-age={config['CACHE_MAX_AGE']}, "
+            f"stale-while-revalidate={config['CACHE_STALE_WHILE_REVALIDATE']}, "
+            f"stale-if-error={config['CACHE_STALE_IF_ERROR']}")
+
+
+def init_app(app: Flask) -> None:
+    public_cache = cache_control(app.config)
+
+    @app.after_request
+    def add_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response.headers.setdefault("Cache-Control", public_cache)
+            if not response.direct_passthrough and not response.is_streamed:
+                response.add_etag()
+                response.make_conditional(request)
+        elif "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store" if response.status_code >= 500 \
+                else "public, max-age=60"
+        return response

@@ -1,0 +1,78 @@
+"""Languages: the /<lang>/ URL prefix, Flask-Babel, and locale-aware helpers."""
+from __future__ import annotations
+
+from babel import Locale
+from flask import Flask, abort, g, request
+from flask_babel import Babel, format_date
+
+from .content import localized
+from .store import get_store
+from .urls import absolute_url
+
+
+def languages() -> tuple[str, ...]:
+    return get_store().library.languages
+
+
+def current_lang() -> str:
+    """The language of this request: its URL prefix, else the best Accept-Language match."""
+    lang = g.get("lang")
+    if lang:
+        return lang
+    return request.accept_languages.best_match(languages()) or _default()
+
+
+def _default() -> str:
+    from flask import current_app
+    return current_app.config["DEFAULT_LANG"]
+
+
+def language_name(code: str) -> str:
+    """A language's own name for itself, e.g. 中文 for zh."""
+    return Locale.parse(code).get_display_name(code) or code
+
+
+def pull_lang(endpoint: str | None, values: dict | None) -> None:
+    """url_value_preprocessor: take <lang> out of the view arguments, 404 if unknown."""
+    lang = (values or {}).pop("lang", None)
+    if lang is not None:
+        if lang not in languages():
+            abort(404)
+        g.lang = lang
+
+
+def add_lang(endpoint: str, values: dict) -> None:
+    """url_defaults for the language blueprint: links stay in the current language."""
+    values.setdefault("lang", current_lang())
+
+
+def format_when(value) -> str:
+    """A date-time in its own offset, e.g. 'November 18, 2026 09:30 (UTC+08:00)'."""
+    if not value:
+        return ""
+    offset = value.strftime("%z")
+    return (f"{format_date(value.date(), 'long')} {value.strftime('%H:%M')} "
+            f"(UTC{offset[:3]}:{offset[3:]})")
+
+
+def alternates() -> list[tuple[str, str]]:
+    """(lang, absolute URL) of this page in every language, for hreflang and the switcher."""
+    if request.endpoint is None or request.url_rule is None or "lang" not in request.url_rule.arguments:
+        return []
+    args = dict(request.view_args or {})
+    args.update(request.args.to_dict())
+    return [(code, absolute_url(request.endpoint, **{**args, "lang": code}))
+            for code in languages()]
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=current_lang,
+          default_translation_directories=app.config["TRANSLATIONS_DIR"])
+    app.jinja_env.globals.update(
+        languages=languages, language_name=language_name, alternates=alternates,
+        current_lang=current_lang)
+    app.jinja_env.filters.update(
+        date=lambda value, fmt="long": format_date(value, fmt) if value else "",
+        when=format_when,
+        loc=lambda names: localized(names, current_lang(), app.config["DEFAULT_LANG"]),
+    )

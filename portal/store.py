@@ -1,0 +1,67 @@
+"""Holds the current :class:`Library` for the app and knows what time it is."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from babel.support import Translations
+from flask import Flask, current_app
+
+from .content import Library, load
+
+log = logging.getLogger(__name__)
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class ContentStore:
+    """The one place the web layer gets content from.
+
+    Readers take ``store.library`` once per request and use that snapshot;
+    ``reload()`` builds a new library and swaps the reference, so a request
+    never sees half of one state and half of another.
+    """
+
+    def __init__(self, content_dir: str, translations_dir: str, default_lang: str,
+                 clock: Callable[[], dt.datetime] = system_clock):
+        self.content_dir = content_dir
+        self.translations_dir = translations_dir
+        self.default_lang = default_lang
+        self.clock = clock
+        self.library: Library = self._load(None)
+
+    def reload(self) -> Library:
+        library = self._load(self.library)
+        if library.generation != self.library.generation:
+            log.info("content generation %s -> %s (%d items)",
+                     self.library.generation, library.generation, len(library))
+        self.library = library
+        return library
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def _load(self, previous: Library | None) -> Library:
+        library = load(self.content_dir, previous, backlink_title=self._backlink_title,
+                       default_lang=self.default_lang)
+        for error in library.errors:
+            log.error("%s", error)
+        return library
+
+    def _backlink_title(self, lang: str) -> str:
+        translations = Translations.load(self.translations_dir, [lang])
+        return translations.gettext("Back to footnote {} in the text")
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["portal.store"] = ContentStore(
+        app.config["CONTENT_DIR"], app.config["TRANSLATIONS_DIR"], app.config["DEFAULT_LANG"],
+        clock=app.config.get("CLOCK") or system_clock,
+    )
+
+
+def get_store() -> ContentStore:
+    return current_app.extensions["portal.store"]
