@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .i18n import current_lang
+from .i18n import current_lang, languages
 
 log = logging.getLogger(__name__)
 
 
 def render_error(error: HTTPException):
-    # An unknown /<lang>/ prefix never became g.lang; fall back to Accept-Language.
+    # A URL that matched no route never set g.lang: take it from the first path
+    # segment when that is a language we serve, else from Accept-Language.
     if g.get("lang") is None:
-        g.lang = current_lang()
+        first = request.path.strip("/").split("/", 1)[0]
+        g.lang = first if first in languages() else current_lang()
     return render_template("error.html", error=error), error.code
 
 

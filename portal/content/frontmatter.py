@@ -14,6 +14,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text: the field converters parse them
+    and can then say which field and line hold an impossible date."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass(frozen=True)
 class Parsed:
     meta: dict
@@ -48,7 +59,7 @@ def parse(text: str, path: str) -> Parsed:
 
 
 def load_mapping(source: str, path: str, first_line: int) -> tuple[dict, dict[str, int]]:
-    loader = yaml.SafeLoader(source)
+    loader = _Loader(source)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -65,7 +76,9 @@ def load_mapping(source: str, path: str, first_line: int) -> tuple[dict, dict[st
             lines[name] = first_line + key.start_mark.line
         return loader.construct_document(node), lines
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # The context mark is where the broken construct starts (an unclosed
+        # bracket, say), which is where the official has to look.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark else first_line
         problem = getattr(exc, "problem", None) or str(exc)
         raise ContentError(path, line, "", f"invalid YAML: {problem}") from None

@@ -11,7 +11,9 @@ site.url_defaults(add_lang)
 
 @site.app_context_processor
 def common_context() -> dict:
-    return {"site": library().site, "now": now()}
+    from ..i18n import current_lang
+    return {"site": library().site, "now": now(),
+            "footer_pages": library().pages(current_lang(), now())}
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,54 @@
+# Two commands do everything: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test install install-test translations messages index check bench system-test-deps clean
+
+run: install translations index
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: install-test translations system-test-deps
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# Catalogues are committed as .po; the .mo files the app reads are built here.
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d translations 2>&1 | grep -v '^compiling' || true
+	@test -n "$$(find translations -name '*.mo')" || { echo "no catalogues compiled"; exit 1; }
+
+# After changing UI strings: extract them and merge into every catalogue.
+messages: install
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy_gettext -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
+
+index: install translations
+	@if $(BIN)/portal --help | grep -q ' index '; then $(BIN)/portal index; fi
+
+check: install
+	$(BIN)/portal check
+
+# Chromium for the browser tests comes from Debian; installed when we are root.
+system-test-deps:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "warning: chromium and chromium-driver are not installed; run as root or install them"; fi
+
+bench: install-test translations
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,70 @@
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from portal import create_app
+
+CONTENT = Path(__file__).parent / "content"
+# The tests' "now": after the rain warnings expired, while the cold wave alert is in force.
+NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: dt.datetime = NOW):
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    """A private copy of tests/content that a test may change."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+@pytest.fixture
+def make_app(tmp_path, clock):
+    def make(content=CONTENT, **config):
+        return create_app({
+            "TESTING": True,
+            "CONTENT_DIR": str(content),
+            "BUILD_DIR": str(tmp_path / "build"),
+            "INDEX_DIR": str(tmp_path / "index"),
+            "BASE_URL": "https://example.org",
+            "CLOCK": clock,
+            **config,
+        })
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
