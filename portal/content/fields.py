@@ -53,7 +53,7 @@ def date(value: Any, site) -> dt.date:
 def datetime(value: Any, site) -> dt.datetime:
     if isinstance(value, dt.datetime):
         parsed = value
-    elif isinstance(value, dt.date):
+    elif isinstance(value, dt.date) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value).strip()):
         raise FieldError(f"{value} has no time; write it as YYYY-MM-DDTHH:MM:SS+08:00")
     else:
         try:

@@ -1,6 +1,7 @@
 """One loaded state of the content tree, and the questions views ask of it."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -29,9 +30,19 @@ class Library:
             self._by_key[item.lang, item.section, item.slug] = item
             self._groups[item.section, item.group][item.lang] = item
         self.languages = tuple(sorted({lang for lang, _, _ in self._by_key}))
+        # Moments when what is public changes without a file changing:
+        # a scheduled disclosure goes live, an alert expires.
+        self._moments = sorted({moment for item in self._by_key.values()
+                                for moment in (getattr(item, "published", None),
+                                               getattr(item, "expires", None)) if moment})
 
     def __len__(self) -> int:
         return len(self._by_key)
+
+    def state(self, now: dt.datetime) -> tuple[str, int]:
+        """Changes whenever the public content does: on a new generation, and when
+        ``now`` passes a scheduled publication or an expiry. Keys caches."""
+        return self.generation, bisect.bisect_right(self._moments, now)
 
     def all(self) -> Iterable[Item]:
         return self._by_key.values()

@@ -17,7 +17,7 @@ def common_context() -> dict:
 
 
 def init_app(app: Flask) -> None:
-    from . import disclosures, guides, pages, root  # noqa: F401  (register routes)
+    from . import disclosures, feeds, guides, pages, root  # noqa: F401  (register routes)
 
     app.url_map.converters["slug"] = SlugConverter
 

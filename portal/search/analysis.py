@@ -1,0 +1,114 @@
+"""Text analysis shared by indexing, querying and snippets.
+
+Words in alphabetic scripts are case-folded, stop-listed and stemmed (English
+Porter), so "flooding" finds "flood". Runs of CJK characters become
+overlapping bigrams at consecutive positions: "洪水来临" -> 洪水 水来 来临.
+Bigrams need no dictionary, match words however a reader segments them, and
+keep phrase queries exact, because a phrase is the same bigrams at
+consecutive positions. A lone CJK character is kept as a unigram.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.lang.porter import stem
+
+# Han (with extension A and compatibility ideographs), kana, Hangul, bopomofo.
+CJK_CHARS = "\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+TOKEN = re.compile(rf"(?P<cjk>[{CJK_CHARS}]+)|(?P<word>[^\W_{CJK_CHARS}]+)")
+CJK_RUN = re.compile(rf"[{CJK_CHARS}]")
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from has have he if in is it its of on or she so "
+    "than that the their then there these they this to was we were which who will with "
+    "you your".split())
+# Longer "words" are noise (hashes, URLs run together) and slow to stem.
+MAX_WORD = 40
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return stem(word) if word.isascii() else word
+
+
+def _fold(text: str) -> str:
+    # NFKC makes full-width Latin and digits typed on CJK keyboards ordinary.
+    return unicodedata.normalize("NFKC", text).casefold() if not text.isascii() \
+        else text.lower()
+
+
+def is_cjk(text: str) -> bool:
+    return bool(CJK_RUN.match(text))
+
+
+class MixedTokenizer(Tokenizer):
+    """One pass over mixed English and CJK text, producing whoosh tokens.
+
+    ``morph=False`` keeps words unstemmed and drops CJK (the spelling field).
+    """
+
+    def __init__(self, morph: bool = True):
+        self.morph = morph
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.morph == self.morph
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for start, end, text in spans(value, morph=self.morph):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            pos += 1
+            yield token
+
+
+def spans(text: str, morph: bool = True) -> Iterator[tuple[int, int, str]]:
+    """(start, end, term) for each term of ``text``, in order."""
+    for match in TOKEN.finditer(text):
+        run = match.group("cjk")
+        if run is not None:
+            if not morph:
+                continue
+            start = match.start()
+            if len(run) == 1:
+                yield start, start + 1, run
+            else:
+                for i in range(len(run) - 1):
+                    yield start + i, start + i + 2, run[i:i + 2]
+            continue
+        word = _fold(match.group())
+        if word in STOP_WORDS or len(word) > MAX_WORD:
+            continue
+        yield match.start(), match.end(), _stem(word) if morph else word
+
+
+def terms(text: str) -> list[str]:
+    return [term for _, _, term in spans(text)]
+
+
+def words(text: str) -> list[str]:
+    """Unstemmed alphabetic words, for spelling suggestions."""
+    return [term for _, _, term in spans(text, morph=False)]
+
+
+def unigrams(text: str) -> str:
+    """Every CJK character of ``text`` once, space separated: lone-character queries."""
+    return " ".join(sorted(set(CJK_RUN.findall(text))))
+
+
+def analyzer(morph: bool = True) -> MixedTokenizer:
+    return MixedTokenizer(morph)
