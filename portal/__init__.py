@@ -12,9 +12,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.config.setdefault("PREFERRED_URL_SCHEME", app.config["BASE_URL"].split(":", 1)[0])
 
-    from . import assets, cli, errors, headers, i18n, labels, store, views
+    from . import assets, cli, errors, headers, i18n, labels, reload, store, views
 
     store.init_app(app)
+    reload.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
     assets.init_app(app)

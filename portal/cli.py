@@ -5,11 +5,12 @@ import json
 import sys
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
 
 from . import config
 from .content import ContentError, load
+from .content.fields import TYPES
 
 
 def check_content(content_dir: str) -> list[ContentError]:
@@ -46,8 +47,36 @@ def check_command(fmt: str, content_dir: str) -> None:
     sys.exit(1 if errors else 0)
 
 
+@click.command("freeze")
+@click.argument("destination", type=click.Path(file_okay=False))
+@with_appcontext
+def freeze_command(destination: str) -> None:
+    """Write a static mirror of every page and feed to DESTINATION."""
+    from .freeze import freeze
+    count = freeze(current_app, destination)
+    click.echo(f"wrote {count} files to {destination}")
+
+
+@click.command("new")
+@click.argument("section", type=click.Choice(["guide", "disclosure"]))
+@click.argument("slug")
+@click.option("--lang", default=config.DEFAULT_LANG, show_default=True)
+@click.option("--type", "type_", type=click.Choice(TYPES), default="announcement",
+              show_default=True, help="For a disclosure: what kind it is.")
+@click.option("--content-dir", envvar="PORTAL_CONTENT_DIR", default=config.CONTENT_DIR)
+def new_command(section: str, slug: str, lang: str, type_: str, content_dir: str) -> None:
+    """Write a skeleton guide or disclosure with every field it needs."""
+    from .scaffold import write_skeleton
+    try:
+        path = write_skeleton(content_dir, section, slug, lang, type_)
+    except (FileExistsError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(path)
+
+
 def init_app(app: Flask) -> None:
-    app.cli.add_command(check_command)
+    for command in (check_command, freeze_command, new_command):
+        app.cli.add_command(command)
 
 
 def _create_app():
@@ -58,3 +87,4 @@ def _create_app():
 cli = FlaskGroup(name="portal", create_app=_create_app, add_default_commands=True,
                  help="Manage the crisis portal: check content, build the index, serve.")
 cli.add_command(check_command)
+cli.add_command(new_command)

@@ -16,3 +16,7 @@ CACHE_MAX_AGE = 60
 CACHE_STALE_WHILE_REVALIDATE = 300
 CACHE_STALE_IF_ERROR = 86400
 PAGE_SIZE = 20
+# Live content: seconds between checks of the content tree (0 turns it off), and
+# how long a change must stay still before it is published.
+RELOAD_INTERVAL = 0.5
+RELOAD_SETTLE = 0.3

@@ -44,6 +44,7 @@ def make_app(tmp_path, clock):
             "INDEX_DIR": str(tmp_path / "index"),
             "BASE_URL": "https://example.org",
             "CLOCK": clock,
+            "RELOAD_INTERVAL": 0,  # tests that want live reload turn it on
             **config,
         })
     return make

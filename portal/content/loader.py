@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 from .. import markup
 from .errors import ContentError, FieldError
@@ -41,34 +42,46 @@ def load(root: Path | str, previous: Library | None = None,
     cache = previous.sources if previous and previous.site_digest == site_digest else {}
 
     items: dict[str, Item] = {}
-    sources: dict[str, tuple[str, Item]] = {}
+    sources: dict[str, Source] = {}
     digests = [site_digest]
     for path in _content_files(root):
         rel = path.relative_to(root).as_posix()
         try:
-            data = path.read_bytes()
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            cached = cache.get(rel)
+            if cached and cached.stamp == stamp:
+                digest, item = cached.digest, cached.item  # untouched since last load
+            else:
+                data = path.read_bytes()
+                digest = hashlib.sha256(data).hexdigest()
+                item = cached.item if cached and cached.digest == digest else None
         except OSError:
             continue  # removed while we were listing: it is simply gone
-        digest = hashlib.sha256(data).hexdigest()
         digests.append(f"{rel}:{digest}")
         try:
-            if rel in cache and cache[rel][0] == digest:
-                item = cache[rel][1]
-            else:
+            if item is None:
                 item = _read_item(root, path, data, site, backlink_title)
             items[rel] = item
-            sources[rel] = (digest, item)
+            sources[rel] = Source(stamp, digest, item)
         except ContentError as exc:
             errors.append(exc)
             if previous and rel in previous.sources:
-                items[rel] = previous.sources[rel][1]
-                sources[rel] = previous.sources[rel]
+                items[rel] = previous.sources[rel].item
+                sources[rel] = previous.sources[rel]._replace(stamp=None)
 
     errors.extend(_check_links(items, previous))
     generation = hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()[:16]
     return Library(site, items.values(), errors, generation=generation,
                    sources=MappingProxyType(sources), site_digest=site_digest,
                    default_lang=default_lang)
+
+
+class Source(NamedTuple):
+    """What the last load knew of a file: its stat stamp, content hash and item."""
+    stamp: tuple[int, int] | None
+    digest: str
+    item: Item
 
 
 def _content_files(root: Path):
@@ -139,6 +152,6 @@ def _check_links(items: dict[str, Item], previous: Library | None):
 
 def _fall_back(items: dict[str, Item], rel: str, previous: Library | None) -> None:
     if previous and rel in previous.sources:
-        items[rel] = previous.sources[rel][1]
+        items[rel] = previous.sources[rel].item
     else:
         del items[rel]

@@ -34,7 +34,7 @@ def _stem(word: str) -> str:
     return stem(word) if word.isascii() else word
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     # NFKC makes full-width Latin and digits typed on CJK keyboards ordinary.
     return unicodedata.normalize("NFKC", text).casefold() if not text.isascii() \
         else text.lower()
@@ -90,7 +90,7 @@ def spans(text: str, morph: bool = True) -> Iterator[tuple[int, int, str]]:
                 for i in range(len(run) - 1):
                     yield start + i, start + i + 2, run[i:i + 2]
             continue
-        word = _fold(match.group())
+        word = fold(match.group())
         if word in STOP_WORDS or len(word) > MAX_WORD:
             continue
         yield match.start(), match.end(), _stem(word) if morph else word

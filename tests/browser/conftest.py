@@ -58,6 +58,8 @@ class LiveServer:
         self._server = make_server("127.0.0.1", 0, app, threaded=True,
                                    request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
+        # Language links and feeds are absolute; they must lead back to this server.
+        app.config["BASE_URL"] = self.url
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __call__(self, path: str) -> str:
@@ -83,7 +85,6 @@ def live_server(tmp_path_factory):
         "CONTENT_DIR": str(CONTENT),
         "BUILD_DIR": str(tmp / "build"),
         "INDEX_DIR": str(tmp / "index"),
-        "BASE_URL": "https://example.org",
         "CLOCK": Clock(),
     })
     server = LiveServer(app)

@@ -1,0 +1,96 @@
+"""Full-text search over the library: English and Chinese, bounded, cached per generation.
+
+The core has no web framework in it: ``build_index`` and ``ensure_index`` write
+index generations, :class:`Search` picks the generation that matches the
+library being served and answers :class:`Request` objects with
+:class:`Results`.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from ..content import Library
+from .build import GRACE, build_index, current, ensure_index, generation_dir, is_complete
+from .engine import TIME_LIMIT, Hit, Request, Results, SearchIndex
+
+__all__ = ["GRACE", "TIME_LIMIT", "Hit", "Request", "Results", "Search", "SearchIndex",
+           "build_index", "ensure_index", "init_app"]
+
+log = logging.getLogger(__name__)
+
+
+class Search:
+    """The index generation answering searches in this process.
+
+    Each process (every gunicorn worker) opens the generation of the library it
+    serves. When the library moves to a generation not built yet, the previous
+    index keeps answering while one is built in the background, at most one
+    build at a time per process and, through a file lock, per index directory.
+    """
+
+    def __init__(self, index_dir: str | Path, auto_build: bool = True, grace: float = GRACE,
+                 recheck: float = 1.0):
+        self.index_dir = Path(index_dir)
+        self.auto_build = auto_build
+        self.grace = grace
+        self.recheck = recheck
+        self._open: SearchIndex | None = None
+        self._lock = threading.Lock()
+        self._checked = float("-inf")
+        self._builder: threading.Thread | None = None
+
+    def index_for(self, library: Library) -> SearchIndex | None:
+        opened = self._open
+        if opened is not None and (opened.generation == library.generation
+                                   or time.monotonic() - self._checked < self.recheck):
+            return opened
+        with self._lock:
+            self._checked = time.monotonic()
+            path = generation_dir(self.index_dir, library.generation)
+            if not is_complete(path):
+                self._build_soon(library)
+                path = current(self.index_dir)
+            if path is not None and (self._open is None or self._open.name != path.name):
+                previous, self._open = self._open, SearchIndex(path)
+                log.info("search: opened %s", path.name)
+                if previous is not None:
+                    previous.close()
+            return self._open
+
+    def search(self, library: Library, lang: str, now, request: Request) -> Results | None:
+        """None when no index can be opened (never built, or removed)."""
+        opened = self.index_for(library)
+        return None if opened is None else opened.search(library, lang, now, request)
+
+    def _build_soon(self, library: Library) -> None:
+        if not self.auto_build or (self._builder is not None and self._builder.is_alive()):
+            return
+        self._builder = threading.Thread(target=self._build, args=(library,), daemon=True,
+                                         name="search-index")
+        self._builder.start()
+
+    def _build(self, library: Library) -> None:
+        try:
+            build_index(library, self.index_dir, grace=self.grace, wait=False)
+        except Exception:  # a failed build leaves the previous index serving
+            log.exception("search: building the index for %s failed", library.generation)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until a background build, if any, has finished (tests, the CLI)."""
+        if self._builder is not None:
+            self._builder.join(timeout)
+
+
+def init_app(app) -> None:
+    """Attach a :class:`Search` and build the index at start if there is none."""
+    index_dir = app.config["INDEX_DIR"]
+    search = Search(index_dir, auto_build=app.config.get("SEARCH_AUTO_BUILD", True))
+    app.extensions["portal.search"] = search
+    library = app.extensions["portal.store"].library
+    try:
+        ensure_index(library, index_dir)
+    except Exception:  # the site serves without search rather than not at all
+        log.exception("search: cannot build the index in %s", index_dir)

@@ -1,0 +1,215 @@
+"""Answer searches from one open index generation."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index
+from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.searching import Searcher
+
+from ..content import Disclosure, Guide, Item, Library
+from ..content.model import SECTIONS
+from .build import READY, item_key
+from .cache import LRU
+from .query import Parsed, parse, to_query
+from .spelling import suggest
+from .text import Snippet, leading, snippet
+
+# Every search, parsing to snippets, finishes within this; matching stops when it is spent.
+TIME_LIMIT = 0.2
+# Fewer results than this and a spelling suggestion is worth a look.
+FEW = 3
+FACETS = ("kind", "type", "hazard")
+
+
+@dataclass(frozen=True)
+class Request:
+    q: str
+    kind: str | None = None
+    hazard: str | None = None
+    type: str | None = None
+    page: int = 1
+    page_size: int = 10
+
+    def selected(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "type": self.type, "hazard": self.hazard}
+
+
+@dataclass(frozen=True)
+class Hit:
+    lang: str
+    section: str
+    slug: str
+    score: float
+    snippet: Snippet
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str  # as understood: cleaned and shortened
+    searched: bool = False  # False when the query had no searchable words
+    hits: tuple[Hit, ...] = ()
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    facets: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    partial: bool = False  # no document has every word; these have some
+    shortened: bool = False
+    timed_out: bool = False
+    suggestion: str | None = None
+    page_size: int = 10
+
+    @property
+    def first(self) -> int:
+        """1-based rank of the first hit on this page."""
+        return (self.page - 1) * self.page_size + 1
+
+
+class SearchIndex:
+    """A whoosh index of one content generation, with its searchers and query cache.
+
+    whoosh searchers are not safe to share between threads, so each search
+    borrows one from a small pool.
+    """
+
+    def __init__(self, path: Path, cache_size: int = 2048):
+        self.path = path
+        self.name = path.name
+        self.generation = (path / READY).read_text(encoding="utf-8").strip()
+        self._ix = index.open_dir(str(path), readonly=True)
+        self._pool: list[Searcher] = []
+        self._closed = False
+        self._lock = threading.Lock()
+        self.cache: LRU[Results] = LRU(cache_size)
+        self._allowed: LRU[frozenset[int]] = LRU(64)
+        with self._searcher() as searcher:
+            self.keys: list[str] = list(searcher.reader().column_reader("key"))
+        self.docnums = {key: docnum for docnum, key in enumerate(self.keys)}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, []
+        for searcher in pool:
+            searcher.close()
+
+    @contextlib.contextmanager
+    def _searcher(self) -> Iterator[Searcher]:
+        with self._lock:
+            searcher = self._pool.pop() if self._pool else None
+        if searcher is None:
+            searcher = self._ix.searcher()
+        try:
+            yield searcher
+        finally:
+            with self._lock:
+                closed = self._closed
+                if not closed:
+                    self._pool.append(searcher)
+            if closed:
+                searcher.close()
+
+    def search(self, library: Library, lang: str, now: dt.datetime, request: Request) -> Results:
+        deadline = time.monotonic() + TIME_LIMIT
+        parsed = parse(request.q)
+        if not parsed.clauses:
+            return Results(parsed.text, shortened=parsed.shortened)
+        key = (library.state(now), lang, parsed.key, parsed.text, request)
+        return self.cache.get(key, lambda: self._search(library, lang, now, parsed, request,
+                                                         deadline))
+
+    def _search(self, library, lang, now, parsed: Parsed, request: Request,
+                deadline: float) -> Results:
+        allowed = self.allowed(library, lang, now)
+        with self._searcher() as searcher:
+            ranked, timed_out = self._match(searcher, to_query(parsed), allowed, deadline)
+            partial = False
+            if not ranked and len(parsed.clauses) > 1 and not timed_out:
+                ranked, timed_out = self._match(searcher, to_query(parsed, require_all=False),
+                                                allowed, deadline)
+                partial = bool(ranked)
+            rows = [(score, self._item(library, docnum, now), docnum) for score, docnum in ranked]
+            counts, kept = _facets([row for row in rows if row[1] is not None], request)
+            pages = max(1, math.ceil(len(kept) / request.page_size))
+            page = min(max(request.page, 1), pages)
+            start = (page - 1) * request.page_size
+            wanted = parsed.wanted()
+            hits = tuple(self._hit(searcher, item, score, docnum, wanted)
+                         for score, item, docnum in kept[start:start + request.page_size])
+            suggestion = None
+            if len(kept) < FEW and time.monotonic() < deadline:
+                suggestion = suggest(searcher, parsed, len(kept), allowed)
+        return Results(parsed.text, True, hits, len(kept), page, pages, counts, partial,
+                       parsed.shortened, timed_out, suggestion, request.page_size)
+
+    def _match(self, searcher: Searcher, query, allowed: frozenset[int],
+               deadline: float) -> tuple[list[tuple[float, int]], bool]:
+        """(score, docnum) of every allowed match, best first, as many as time allows."""
+        collector = TimeLimitCollector(searcher.collector(limit=None, filter=set(allowed)),
+                                       max(deadline - time.monotonic(), 0.001), use_alarm=False)
+        timed_out = False
+        try:
+            searcher.search_with_collector(query, collector)
+        except TimeLimit:
+            timed_out = True
+        results = collector.results()
+        if timed_out:
+            results.top_n.sort(key=lambda row: (-row[0], row[1]))
+        return list(results.top_n), timed_out
+
+    def _item(self, library: Library, docnum: int, now: dt.datetime) -> Item | None:
+        lang, section, slug = self.keys[docnum].split("/", 2)
+        return library.get(lang, section, slug, now)
+
+    def _hit(self, searcher: Searcher, item: Item, score: float, docnum: int,
+             wanted: frozenset[str]) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        body, summary = stored.get("body", ""), stored.get("summary", "")
+        text = snippet(body, wanted) or snippet(summary, wanted) or leading(summary or body)
+        return Hit(item.lang, item.section, item.slug, score, text)
+
+    def allowed(self, library: Library, lang: str, now: dt.datetime) -> frozenset[int]:
+        """Docnums of what a reader of ``lang`` may see now: drafts and scheduled items
+        excluded, and one version per translation, in ``lang`` where there is one."""
+        def compute() -> frozenset[int]:
+            keys = (item_key(item) for section in SECTIONS
+                    for item in library.section(lang, section, now))
+            return frozenset(self.docnums[k] for k in keys if k in self.docnums)
+        return self._allowed.get((library.state(now), lang), compute)
+
+
+def _facets(rows: list[tuple[float, Item, int]], request: Request):
+    """Counts per facet value (each facet ignoring its own selection), and the rows
+    that pass every selected filter."""
+    selected = request.selected()
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    kept = []
+    for row in rows:
+        values = _values(row[1])
+        failed = [name for name, value in selected.items()
+                  if value is not None and value not in values[name]]
+        if not failed:
+            kept.append(row)
+        for name in FACETS:
+            if not failed or failed == [name]:
+                counts[name].update(values[name])
+    return {name: dict(counter) for name, counter in counts.items()}, kept
+
+
+def _values(item: Item) -> dict[str, tuple[str, ...]]:
+    return {
+        "kind": (item.kind,) if isinstance(item, Guide) else (),
+        "type": (item.type,) if isinstance(item, Disclosure) else (),
+        "hazard": tuple(item.hazards),
+    }

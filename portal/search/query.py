@@ -1,0 +1,107 @@
+"""From what a person typed to a bounded whoosh query.
+
+The syntax is deliberately small: words, and "quoted phrases". Everything else
+(operators, field names, wildcards, fuzzy and regex terms, brackets) is plain
+text, because those features are where a query can cost seconds. Length,
+clauses and terms are capped, so the worst query costs about what a long
+ordinary one does.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from whoosh import query as Q
+
+from .analysis import is_cjk, terms
+
+MAX_CHARS = 200
+MAX_CLAUSES = 10
+MAX_TERMS = 24
+# Where a word counts most; summary includes a rumour's claim.
+BOOSTS = {"title": 4.0, "keywords": 2.0, "summary": 2.0, "body": 1.0}
+
+# Controls, format characters (zero-width, bidi overrides), surrogates and private use.
+UNWANTED = frozenset(("Cc", "Cf", "Cs", "Co", "Cn"))
+QUOTES = str.maketrans({ch: '"' for ch in "“”„‟«»「」『』＂〝〞"})
+PART = re.compile(r'"([^"]*)"?|([^\s"]+)')
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    terms: tuple[str, ...]
+    phrase: bool
+
+
+@dataclass(frozen=True)
+class Parsed:
+    text: str  # the query as understood: cleaned, shortened
+    clauses: tuple[Clause, ...]
+    shortened: bool
+
+    @property
+    def key(self) -> tuple:
+        return tuple((c.terms, c.phrase) for c in self.clauses)
+
+    def wanted(self) -> frozenset[str]:
+        """Every term, for highlighting."""
+        return frozenset(t for c in self.clauses for t in c.terms)
+
+
+def clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(" " if unicodedata.category(ch) in UNWANTED else ch for ch in text)
+    return " ".join(text.split())
+
+
+def parse(text: str) -> Parsed:
+    raw = clean(text)
+    shortened = len(raw) > MAX_CHARS
+    raw = raw[:MAX_CHARS]
+    clauses: list[Clause] = []
+    budget = MAX_TERMS
+    for match in PART.finditer(raw.translate(QUOTES)):
+        phrase = match.group(1) is not None
+        part = " ".join((match.group(1) if phrase else match.group(2)).split())
+        found = tuple(terms(part))
+        if not found:
+            continue
+        if len(clauses) == MAX_CLAUSES or budget <= 0:
+            shortened = True
+            break
+        if len(found) > budget:
+            found, shortened = found[:budget], True
+        budget -= len(found)
+        clauses.append(Clause(part, found, phrase and len(found) > 1))
+    return Parsed(raw, tuple(clauses), shortened)
+
+
+def to_query(parsed: Parsed, require_all: bool = True) -> Q.Query:
+    built = [_clause(clause) for clause in parsed.clauses]
+    if len(built) == 1:
+        return built[0]
+    return Q.And(built) if require_all else Q.Or(built)
+
+
+def _clause(clause: Clause) -> Q.Query:
+    # A lone CJK character is not a bigram: it is looked up among single characters.
+    singles = [t for t in clause.terms if len(t) == 1 and is_cjk(t)]
+    rest = [t for t in clause.terms if not (len(t) == 1 and is_cjk(t))]
+    parts: list[Q.Query] = [Q.Term("chars", ch) for ch in dict.fromkeys(singles)]
+    if rest:
+        parts.insert(0, Q.Or([_in_field(field, rest, clause.phrase, boost)
+                              for field, boost in BOOSTS.items()]))
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+def _in_field(field: str, words: list[str], phrase: bool, boost: float) -> Q.Query:
+    if len(words) == 1:
+        return Q.Term(field, words[0], boost=boost)
+    if phrase:
+        return Q.Phrase(field, words, boost=boost)
+    # An unquoted run of several terms is a CJK word or words run together: all must
+    # occur, and the exact sequence ranks higher.
+    return Q.AndMaybe(Q.And([Q.Term(field, w) for w in dict.fromkeys(words)], boost=boost),
+                      Q.Phrase(field, words, boost=boost))

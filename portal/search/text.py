@@ -1,0 +1,129 @@
+"""Plain text out of rendered HTML, and highlighted snippets out of plain text."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from .analysis import spans
+
+BLOCKS = frozenset("p div li ul ol h1 h2 h3 h4 h5 h6 tr td th table blockquote pre br hr "
+                   "dt dd dl section aside figcaption caption summary details".split())
+SPACE = re.compile(r"[ \t\r\f\v]+")
+LINES = re.compile(r"\s*\n\s*")
+# Snippets are a phone screen's worth of text; CJK characters count double.
+SNIPPET_WIDTH = 200
+# Matching scans only the beginning of a very long text: it keeps a snippet cheap.
+SCAN_LIMIT = 20_000
+
+Snippet = tuple[tuple[str, bool], ...]  # (text, is_match) runs, escaped by the template
+
+
+class _TextParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BLOCKS:
+            self.parts.append("\n")
+        if tag in ("sup", "script", "style"):  # footnote markers and never-text
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("sup", "script", "style") and self.skip:
+            self.skip -= 1
+        if tag in BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """The readable text of sanitised HTML, one line per block."""
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    text = SPACE.sub(" ", "".join(parser.parts).replace("\u21a9", ""))
+    return LINES.sub("\n", text).strip()
+
+
+def snippet(text: str, wanted: frozenset[str], width: int = SNIPPET_WIDTH) -> Snippet:
+    """The window of ``text`` with the most distinct wanted terms, matches marked.
+
+    Empty when no wanted term occurs: the caller falls back to the summary.
+    """
+    scan = text[:SCAN_LIMIT]
+    matches = [(start, end, term) for start, end, term in spans(scan) if term in wanted]
+    if not matches:
+        return ()
+    best_i, best_score = 0, -1
+    for i, (start, _, _) in enumerate(matches):
+        seen = set()
+        for other_start, other_end, term in matches[i:]:
+            if _width(scan, start, other_end) > width:
+                break
+            seen.add(term)
+        if len(seen) > best_score:
+            best_i, best_score = i, len(seen)
+    begin = _window_start(scan, matches[best_i][0], width)
+    end = _window_end(scan, begin, width)
+    runs: list[tuple[str, bool]] = []
+    if begin > 0:
+        runs.append(("… ", False))
+    cursor = begin
+    for start, stop, _ in matches:
+        if stop <= cursor or start >= end:
+            continue
+        start = max(start, cursor)
+        stop = min(stop, end)
+        if start > cursor:
+            runs.append((scan[cursor:start], False))
+        if runs and runs[-1][1] and start == cursor:
+            runs[-1] = (runs[-1][0] + scan[start:stop], True)  # overlapping bigrams merge
+        else:
+            runs.append((scan[start:stop], True))
+        cursor = stop
+    if cursor < end:
+        runs.append((scan[cursor:end], False))
+    if end < len(text):
+        runs.append((" …", False))
+    return tuple((t.replace("\n", " "), hit) for t, hit in runs)
+
+
+def _width(text: str, start: int, end: int) -> int:
+    return sum(2 if ord(ch) > 0x2e7f else 1 for ch in text[start:end])
+
+
+def _window_start(text: str, first_match: int, width: int) -> int:
+    """A little context before the first match, starting at a word or line boundary."""
+    begin = first_match
+    budget = width // 5
+    while begin > 0 and budget > 0 and text[begin - 1] != "\n":
+        begin -= 1
+        budget -= 2 if ord(text[begin]) > 0x2e7f else 1
+    if begin > 0 and text[begin - 1] not in " \n" and text[begin].isascii():
+        space = text.find(" ", begin, first_match)
+        begin = space + 1 if space != -1 else begin
+    return begin
+
+
+def _window_end(text: str, begin: int, width: int) -> int:
+    end, budget = begin, width
+    while end < len(text) and budget > 0:
+        budget -= 2 if ord(text[end]) > 0x2e7f else 1
+        end += 1
+    if end < len(text) and text[end].isascii() and text[end - 1].isascii():
+        space = text.rfind(" ", begin, end)
+        end = space if space > begin else end
+    return end
+
+
+def leading(text: str, width: int = SNIPPET_WIDTH) -> Snippet:
+    """The beginning of ``text`` as an unhighlighted snippet."""
+    if not text:
+        return ()
+    end = _window_end(text, 0, width)
+    return ((text[:end].replace("\n", " ") + (" …" if end < len(text) else ""), False),)

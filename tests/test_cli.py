@@ -1,0 +1,72 @@
+"""The `portal` command: check, new and freeze."""
+import json
+
+import feedparser
+from click.testing import CliRunner
+
+from portal.cli import check_command, new_command
+from portal.content import load
+from tests.conftest import CONTENT, NOW
+
+
+def run(command, *args):
+    return CliRunner().invoke(command, list(args))
+
+
+def test_check_passes_on_good_content():
+    result = run(check_command, "--content-dir", str(CONTENT))
+    assert result.exit_code == 0
+    assert "0 error(s)" in result.output
+
+
+def test_check_names_file_line_and_field_and_fails(content_dir):
+    path = content_dir / "en/guides/flood-safety.md"
+    path.write_text(path.read_text().replace("kind: self-help", "kind: swimming"))
+    result = run(check_command, "--content-dir", str(content_dir))
+    assert result.exit_code == 1
+    assert "en/guides/flood-safety.md:4: kind: 'swimming' is not one of: self-help, mutual-rescue, " \
+           "prevention" in result.output
+
+
+def test_check_json_for_ci(content_dir):
+    (content_dir / "site.yml").write_text("name: [broken\n")
+    result = run(check_command, "--content-dir", str(content_dir), "--format", "json")
+    assert result.exit_code == 1
+    [problem] = json.loads(result.output)
+    assert problem["path"] == "site.yml" and problem["line"] == 1 and problem["severity"] == "error"
+
+
+def test_bundled_content_is_clean():
+    result = run(check_command)
+    assert result.exit_code == 0, result.output
+
+
+def test_new_writes_valid_skeletons_and_never_overwrites(content_dir):
+    for args in (["guide", "sandbag-walls"], ["disclosure", "river-alert", "--type", "alert"],
+                 ["disclosure", "fake-news", "--type", "rumour-correction", "--lang", "zh"],
+                 ["disclosure", "notice"]):
+        result = run(new_command, *args, "--content-dir", str(content_dir))
+        assert result.exit_code == 0, result.output
+        assert result.output.strip().endswith(".md")
+    library = load(content_dir)
+    assert library.errors == ()
+    drafts = {p.slug for p in library.all() if p.draft}
+    assert {"sandbag-walls", "river-alert", "fake-news", "notice"} <= drafts
+    again = run(new_command, "guide", "sandbag-walls", "--content-dir", str(content_dir))
+    assert again.exit_code != 0 and "already exists" in again.output
+    bad = run(new_command, "guide", "Bad Slug", "--content-dir", str(content_dir))
+    assert bad.exit_code != 0 and "not a valid slug" in bad.output
+
+
+def test_freeze_writes_every_page_and_feed(app, tmp_path):
+    target = tmp_path / "mirror"
+    result = app.test_cli_runner().invoke(args=["freeze", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / "en/guides/flood-safety").read_text().count("Staying safe in a flood") >= 1
+    assert (target / "zh/guides/index.html").exists()
+    assert (target / "en/disclosures/tap-water-rumour").exists()
+    assert not (target / "en/guides/unfinished-draft").exists()
+    assert not feedparser.parse((target / "zh/feeds/alert.atom").read_bytes()).bozo
+    css = list((target / "static/css").glob("site.*.css"))
+    assert css and css[0].name in (target / "en/index.html").read_text()
+    assert "Page not found" in (target / "404.html").read_text()

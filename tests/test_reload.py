@@ -1,0 +1,67 @@
+"""Live content: a saved file is served without a restart; a broken one is not."""
+import time
+
+from tests.conftest import write
+
+NEW = """---
+title: Boil water notice lifted
+summary: Tap water is safe again in the north.
+type: announcement
+issuer: emergency-office
+published: 2026-11-20T09:00:00+08:00
+hazards: [flood]
+---
+The notice is lifted.
+"""
+
+
+def watcher_of(app):
+    return app.extensions["portal.watcher"]
+
+
+def test_new_changed_and_removed_files_are_served_after_a_check(make_app, content_dir):
+    app = make_app(content_dir, RELOAD_INTERVAL=60, RELOAD_SETTLE=0.01)
+    client = app.test_client()
+    assert client.get("/en/disclosures/boil-water-lifted").status_code == 404
+    path = write(content_dir / "en/disclosures/boil-water-lifted.md", NEW)
+    assert watcher_of(app).check()
+    assert client.get("/en/disclosures/boil-water-lifted").status_code == 200
+    assert "Boil water notice lifted" in client.get("/en/feeds/disclosures.atom").get_data(as_text=True)
+
+    path.write_text(NEW.replace("Boil water notice lifted", "Boil water notice ended"))
+    assert watcher_of(app).check()
+    assert "Boil water notice ended" in client.get("/en/disclosures/boil-water-lifted").get_data(as_text=True)
+
+    path.unlink()
+    assert watcher_of(app).check()
+    assert client.get("/en/disclosures/boil-water-lifted").status_code == 404
+
+
+def test_a_file_that_breaks_keeps_its_last_good_version(make_app, content_dir):
+    app = make_app(content_dir, RELOAD_INTERVAL=60, RELOAD_SETTLE=0.01)
+    client = app.test_client()
+    path = content_dir / "en/guides/flood-safety.md"
+    path.write_text(path.read_text().replace("title: Staying safe in a flood", "title: [broken"))
+    assert watcher_of(app).check()
+    assert "Staying safe in a flood" in client.get("/en/guides/flood-safety").get_data(as_text=True)
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "degraded"
+    assert health["errors"][0].startswith("en/guides/flood-safety.md:2: invalid YAML")
+
+
+def test_nothing_changes_nothing_reloads(make_app, content_dir):
+    app = make_app(content_dir, RELOAD_INTERVAL=60, RELOAD_SETTLE=0.01)
+    assert not watcher_of(app).check()
+
+
+def test_the_background_watcher_publishes_within_two_seconds(make_app, content_dir):
+    app = make_app(content_dir, RELOAD_INTERVAL=0.2, RELOAD_SETTLE=0.1)
+    client = app.test_client()
+    client.get("/en/")  # the first request starts this process's watcher
+    write(content_dir / "en/disclosures/boil-water-lifted.md", NEW)
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        if client.get("/en/disclosures/boil-water-lifted").status_code == 200:
+            break
+        time.sleep(0.05)
+    assert client.get("/en/disclosures/boil-water-lifted").status_code == 200
