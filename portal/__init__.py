@@ -12,12 +12,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.config.setdefault("PREFERRED_URL_SCHEME", app.config["BASE_URL"].split(":", 1)[0])
 
-    from . import assets, cli, errors, headers, i18n, labels, reload, store, views
+    from . import (assets, cli, errors, headers, i18n, labels, pagecache, reload, search,
+                   store, views)
 
     store.init_app(app)
     reload.init_app(app)
+    search.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    pagecache.init_app(app)
     assets.init_app(app)
     headers.init_app(app)
     errors.init_app(app)

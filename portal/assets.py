@@ -15,8 +15,12 @@ from flask import Flask
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
+from .headers import SECURITY_HEADERS
+
 HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+$")
 YEAR = 365 * 24 * 3600
+# Textual types that WhiteNoise (which only adds a charset to text/*) leaves bare.
+TEXT_SUFFIXES = ("+xml", "+json", "/javascript", "/json")
 
 
 def build(source: Path, target: Path) -> dict[str, str]:
@@ -60,9 +64,16 @@ def init_app(app: Flask) -> None:
             values["filename"] = manifest[values["filename"]]
 
     def extra_headers(headers, path: str, url: str) -> None:
-        headers["X-Content-Type-Options"] = "nosniff"
+        # WhiteNoise answers before the app's after_request runs: same policy here.
+        for name, value in SECURITY_HEADERS.items():
+            headers[name] = value
+        if HASHED.search(url):  # WhiteNoise says ten years; a year is what we promise
+            headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
         if path.endswith(".xml"):
             headers["Content-Type"] = "application/xml; charset=utf-8"
+        content_type = headers.get("Content-Type", "")
+        if content_type.endswith(TEXT_SUFFIXES) and "charset" not in content_type:
+            headers["Content-Type"] = f"{content_type}; charset=utf-8"
 
     app.wsgi_app = WhiteNoise(
         app.wsgi_app, root=str(target), prefix="static/", max_age=YEAR,

@@ -74,8 +74,33 @@ def new_command(section: str, slug: str, lang: str, type_: str, content_dir: str
     click.echo(path)
 
 
+@click.command("index")
+@click.option("--content-dir", envvar="PORTAL_CONTENT_DIR", default=config.CONTENT_DIR,
+              show_default=True, help="The content tree to index.")
+@click.option("--index-dir", envvar="PORTAL_INDEX_DIR", default=config.INDEX_DIR,
+              show_default=True, help="Where index generations are kept.")
+def index_command(content_dir: str, index_dir: str) -> None:
+    """Build the search index for the content as it is now, and make it current.
+
+    Workers serving the previous generation move to the new one on their next
+    search; nothing needs restarting.
+    """
+    import time
+
+    from .search import build_index, generation_dir, is_complete
+    try:
+        library = load(content_dir)
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from None
+    existed = is_complete(generation_dir(index_dir, library.generation))
+    started = time.perf_counter()
+    path = build_index(library, index_dir)
+    state = "up to date" if existed else f"built in {time.perf_counter() - started:.2f}s"
+    click.echo(f"search index {path.name}: {len(library)} items, {state} ({path})")
+
+
 def init_app(app: Flask) -> None:
-    for command in (check_command, freeze_command, new_command):
+    for command in (check_command, freeze_command, index_command, new_command):
         app.cli.add_command(command)
 
 
@@ -87,4 +112,5 @@ def _create_app():
 cli = FlaskGroup(name="portal", create_app=_create_app, add_default_commands=True,
                  help="Manage the crisis portal: check content, build the index, serve.")
 cli.add_command(check_command)
+cli.add_command(index_command)
 cli.add_command(new_command)

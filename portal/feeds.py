@@ -13,6 +13,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from .content.model import Disclosure, Site, localized
 
@@ -30,6 +31,7 @@ class FeedSpec:
     page_url: str  # the HTML page listing the same entries
     base_url: str
     hub_url: str | None = None
+    entry_link_type: str = "text/html"
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def build(spec: FeedSpec, entries: Sequence[Disclosure], site: Site,
         _add_entry(feed, spec, item, site, link_for(item), labels)
 
     feed.link(href=f"{spec.self_url}.atom", rel="self", type="application/atom+xml")
-    atom = feed.atom_str(pretty=False, encoding="UTF-8")
+    atom = _typed_entry_links(feed.atom_str(pretty=False, encoding="UTF-8"), spec.entry_link_type)
     feed.link(href=f"{spec.self_url}.rss", rel="self", type="application/rss+xml", replace=True)
     feed.link(href=spec.page_url, rel="alternate", type="text/html")  # RSS <link>: the page
     rss = feed.rss_str(pretty=False, encoding="UTF-8")
@@ -86,7 +88,7 @@ def _add_entry(feed: FeedGenerator, spec: FeedSpec, item: Disclosure, site: Site
     entry.id(entry_id(spec.base_url, item))
     entry.guid(entry_id(spec.base_url, item), permalink=False)
     entry.title(item.title)
-    entry.link(href=url, rel="alternate", type="text/html")
+    entry.link(href=url, rel="alternate", type=spec.entry_link_type)
     entry.published(item.published)
     entry.updated(item.modified)
     issuer = localized(site.issuers[item.issuer].names, spec.lang)
@@ -97,6 +99,15 @@ def _add_entry(feed: FeedGenerator, spec: FeedSpec, item: Disclosure, site: Site
     for kind, value in _categories(item):
         scheme = CATEGORY_SCHEME.format(base=spec.base_url.rstrip("/"), kind=kind)
         entry.category(term=value, scheme=scheme, label=labels(kind, value))
+
+
+def _typed_entry_links(atom: bytes, link_type: str) -> bytes:
+    """feedgen 1.0 drops rel and type from entry links; put them back."""
+    root = etree.fromstring(atom)
+    for link in root.iterfind("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}link"):
+        link.set("rel", "alternate")
+        link.set("type", link_type)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _categories(item: Disclosure):

@@ -1,7 +1,12 @@
-"""Security and caching headers on every response the app makes."""
+"""Security and caching headers on every response the app makes.
+
+Static files are answered by WhiteNoise before the app runs; assets.py gives them
+the same security headers.
+"""
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join([
     "default-src 'none'",
@@ -16,7 +21,8 @@ CSP = "; ".join([
     "object-src 'none'",
     "frame-ancestors 'none'",
 ])
-PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+PERMISSIONS = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+               "browsing-topics=()")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -26,6 +32,8 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+# Types that are text but that werkzeug leaves without a charset.
+NEEDS_CHARSET = ("application/json",)
 
 
 def cache_control(config) -> str:
@@ -35,12 +43,21 @@ def cache_control(config) -> str:
 
 
 def init_app(app: Flask) -> None:
+    # Behind N trusted proxies (PORTAL_PROXY_FIX=N), take the scheme and client
+    # from their X-Forwarded-* headers, so HSTS is sent when the visitor used https.
+    # gunicorn already does this for proxies in FORWARDED_ALLOW_IPS.
+    proxies = int(app.config.get("PROXY_FIX", 0) or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=proxies, x_port=proxies)
     public_cache = cache_control(app.config)
 
     @app.after_request
     def add_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if response.mimetype in NEEDS_CHARSET and "charset" not in response.content_type:
+            response.content_type = f"{response.mimetype}; charset=utf-8"
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.method in ("GET", "HEAD") and response.status_code == 200:

@@ -107,6 +107,37 @@ def text_list(value: Any, site) -> tuple[str, ...]:
     return tuple(text(v, site) for v in values)
 
 
+_COORD = r"-?\d{1,3}(?:\.\d+)?,-?\d{1,3}(?:\.\d+)?"
+
+
+def polygons(value: Any, site) -> tuple[str, ...]:
+    """CAP polygons: "lat,lon lat,lon ..." with at least four pairs, first equal to last."""
+    result = []
+    for polygon in text_list(value, site):
+        pairs = polygon.split()
+        if len(pairs) < 4 or pairs[0] != pairs[-1] or not all(re.fullmatch(_COORD, p) for p in pairs):
+            raise FieldError(f"{polygon!r} is not a polygon: write 'lat,lon lat,lon ...' with "
+                             "at least four points, the last the same as the first")
+        result.append(polygon)
+    return tuple(result)
+
+
+def circles(value: Any, site) -> tuple[str, ...]:
+    """CAP circles: "lat,lon radius-in-km"."""
+    result = []
+    for circle in text_list(value, site):
+        if not re.fullmatch(_COORD + r" \d+(?:\.\d+)?", circle):
+            raise FieldError(f"{circle!r} is not a circle: write 'lat,lon radius_km'")
+        result.append(circle)
+    return tuple(result)
+
+
+def geocodes(value: Any, site) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not value:
+        raise FieldError("must map code names to values, for example {postcode: '310000'}")
+    return tuple((text(k, site), text(v, site)) for k, v in value.items())
+
+
 def changes(value: Any, site) -> tuple[tuple[dt.datetime, str], ...]:
     """A change history: a list of `{at: <date-time>, note: <text>}`."""
     if not isinstance(value, list):
@@ -164,6 +195,10 @@ BY_TYPE: dict[str, dict[str, Field]] = {
         "certainty": Field(choice(*CERTAINTIES)),
         "area": Field(text),
         "expires": Field(datetime),
+        "instruction": Field(text, required=False),
+        "polygons": Field(polygons, required=False),
+        "circles": Field(circles, required=False),
+        "geocodes": Field(geocodes, required=False),
     },
     "announcement": {},
 }

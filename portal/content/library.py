@@ -11,6 +11,9 @@ from .errors import ContentError
 from .model import Disclosure, Guide, Item, Page, Site
 
 
+BANNER_SEVERITIES = ("severe", "extreme")
+
+
 class Library:
     """Immutable once built; a reload builds a new one and swaps it in."""
 
@@ -114,6 +117,40 @@ class Library:
         if not item.supersedes:
             return None
         return self.find(item.lang, "disclosures", item.supersedes, now)
+
+    def chain(self, item: Disclosure, now: dt.datetime) -> list[Disclosure]:
+        """The disclosures ``item`` supersedes, directly or not, oldest first."""
+        found: list[Disclosure] = []
+        current = self.predecessor(item, now)
+        while current is not None and current not in found and current is not item:
+            found.append(current)
+            current = self.predecessor(current, now)
+        return found[::-1]
+
+    def has_cap(self, item: Disclosure, now: dt.datetime) -> bool:
+        """Alerts, and whatever withdraws an alert, exist as CAP messages."""
+        return item.type == "alert" or any(d.type == "alert" for d in self.chain(item, now))
+
+    def alerts_in_force(self, lang: str, now: dt.datetime) -> list[Disclosure]:
+        """CAP messages that matter now: alerts in force and not superseded, and
+        cancellations of alerts that would otherwise still be in force."""
+        found = []
+        for item in self.disclosures(lang, now):
+            if self.successors(item, now):
+                continue
+            if item.type == "alert" and item.is_active(now):
+                found.append(item)
+            elif item.type != "alert" and any(
+                    old.type == "alert" and old.is_active(now) for old in self.chain(item, now)):
+                found.append(item)
+        return found
+
+    def banners(self, lang: str, now: dt.datetime) -> list[Disclosure]:
+        """What every page must show while it is in force: severe and extreme
+        alerts, and disclosures that ask for a banner; not once superseded."""
+        return [d for d in self.disclosures(lang, now)
+                if d.is_active(now) and (d.banner or d.severity in BANNER_SEVERITIES)
+                and not self.successors(d, now)]
 
     def _fallback_order(self, lang: str) -> list[str]:
         others = [code for code in self.languages if code != lang]

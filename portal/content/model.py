@@ -108,6 +108,10 @@ class Disclosure(Item):
     certainty: str | None = None
     area: str | None = None
     expires: dt.datetime | None = None
+    instruction: str | None = None
+    polygons: tuple[str, ...] = ()
+    circles: tuple[str, ...] = ()
+    geocodes: tuple[tuple[str, str], ...] = ()
 
     def is_public(self, now: dt.datetime) -> bool:
         return not self.draft and self.published <= now

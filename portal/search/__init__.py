@@ -17,7 +17,7 @@ from .build import GRACE, build_index, current, ensure_index, generation_dir, is
 from .engine import TIME_LIMIT, Hit, Request, Results, SearchIndex
 
 __all__ = ["GRACE", "TIME_LIMIT", "Hit", "Request", "Results", "Search", "SearchIndex",
-           "build_index", "ensure_index", "init_app"]
+           "build_index", "current", "ensure_index", "generation_dir", "init_app", "is_complete"]
 
 log = logging.getLogger(__name__)
 
@@ -26,33 +26,40 @@ class Search:
     """The index generation answering searches in this process.
 
     Each process (every gunicorn worker) opens the generation of the library it
-    serves. When the library moves to a generation not built yet, the previous
-    index keeps answering while one is built in the background, at most one
-    build at a time per process and, through a file lock, per index directory.
+    serves. When the library moves to a generation not built yet, a background
+    thread builds it (one per process; the directory's file lock makes sure only
+    one process really builds, the others then find it complete). The first
+    search of the new generation waits up to ``wait`` seconds for it, which is
+    enough for an office's content; past that, the previous index answers until
+    the new one is ready.
     """
 
     def __init__(self, index_dir: str | Path, auto_build: bool = True, grace: float = GRACE,
-                 recheck: float = 1.0):
+                 wait: float = 1.0, retry: float = 60.0):
         self.index_dir = Path(index_dir)
         self.auto_build = auto_build
         self.grace = grace
-        self.recheck = recheck
+        self.wait = wait
+        self.retry = retry
         self._open: SearchIndex | None = None
         self._lock = threading.Lock()
-        self._checked = float("-inf")
         self._builder: threading.Thread | None = None
+        self._waited: set[str] = set()
+        self._failed: dict[str, float] = {}
 
     def index_for(self, library: Library) -> SearchIndex | None:
         opened = self._open
-        if opened is not None and (opened.generation == library.generation
-                                   or time.monotonic() - self._checked < self.recheck):
+        if opened is not None and opened.generation == library.generation:
             return opened
-        with self._lock:
-            self._checked = time.monotonic()
-            path = generation_dir(self.index_dir, library.generation)
+        path = generation_dir(self.index_dir, library.generation)
+        if not is_complete(path):
+            builder = self._build_soon(library)
+            if builder is not None and library.generation not in self._waited:
+                self._waited.add(library.generation)
+                builder.join(self.wait)
             if not is_complete(path):
-                self._build_soon(library)
                 path = current(self.index_dir)
+        with self._lock:
             if path is not None and (self._open is None or self._open.name != path.name):
                 previous, self._open = self._open, SearchIndex(path)
                 log.info("search: opened %s", path.name)
@@ -65,23 +72,32 @@ class Search:
         opened = self.index_for(library)
         return None if opened is None else opened.search(library, lang, now, request)
 
-    def _build_soon(self, library: Library) -> None:
-        if not self.auto_build or (self._builder is not None and self._builder.is_alive()):
-            return
-        self._builder = threading.Thread(target=self._build, args=(library,), daemon=True,
-                                         name="search-index")
-        self._builder.start()
+    def _build_soon(self, library: Library) -> threading.Thread | None:
+        """The thread building (or about to build) an index, if any."""
+        if not self.auto_build:
+            return None
+        with self._lock:
+            if self._builder is not None and self._builder.is_alive():
+                return self._builder
+            if time.monotonic() - self._failed.get(library.generation, -self.retry) < self.retry:
+                return None
+            self._builder = threading.Thread(target=self._build, args=(library,),
+                                             daemon=True, name="search-index")
+            self._builder.start()
+            return self._builder
 
     def _build(self, library: Library) -> None:
         try:
-            build_index(library, self.index_dir, grace=self.grace, wait=False)
+            build_index(library, self.index_dir, grace=self.grace)
         except Exception:  # a failed build leaves the previous index serving
+            self._failed[library.generation] = time.monotonic()
             log.exception("search: building the index for %s failed", library.generation)
 
-    def wait(self, timeout: float | None = None) -> None:
-        """Until a background build, if any, has finished (tests, the CLI)."""
-        if self._builder is not None:
-            self._builder.join(timeout)
+    def join(self, timeout: float | None = None) -> None:
+        """Until a background build, if any, has finished (tests, shutdown)."""
+        builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
 
 
 def init_app(app) -> None:

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import TimeLimit, UnlimitedCollector, WrappingCollector
 from whoosh.searching import Searcher
 
 from ..content import Disclosure, Guide, Item, Library
-from ..content.model import SECTIONS
 from .build import READY, item_key
 from .cache import LRU
 from .query import Parsed, parse, to_query
@@ -131,7 +130,7 @@ class SearchIndex:
 
     def _search(self, library, lang, now, parsed: Parsed, request: Request,
                 deadline: float) -> Results:
-        allowed = self.allowed(library, lang, now)
+        allowed = self.allowed(library, now)
         with self._searcher() as searcher:
             ranked, timed_out = self._match(searcher, to_query(parsed), allowed, deadline)
             partial = False
@@ -139,8 +138,9 @@ class SearchIndex:
                 ranked, timed_out = self._match(searcher, to_query(parsed, require_all=False),
                                                 allowed, deadline)
                 partial = bool(ranked)
-            rows = [(score, self._item(library, docnum, now), docnum) for score, docnum in ranked]
-            counts, kept = _facets([row for row in rows if row[1] is not None], request)
+            rows = _collapse(((score, self._item(library, docnum, now), docnum)
+                              for score, docnum in ranked), lang)
+            counts, kept = _facets(rows, request)
             pages = max(1, math.ceil(len(kept) / request.page_size))
             page = min(max(request.page, 1), pages)
             start = (page - 1) * request.page_size
@@ -156,8 +156,7 @@ class SearchIndex:
     def _match(self, searcher: Searcher, query, allowed: frozenset[int],
                deadline: float) -> tuple[list[tuple[float, int]], bool]:
         """(score, docnum) of every allowed match, best first, as many as time allows."""
-        collector = TimeLimitCollector(searcher.collector(limit=None, filter=set(allowed)),
-                                       max(deadline - time.monotonic(), 0.001), use_alarm=False)
+        collector = _Bounded(UnlimitedCollector(), allowed, deadline)
         timed_out = False
         try:
             searcher.search_with_collector(query, collector)
@@ -179,14 +178,53 @@ class SearchIndex:
         text = snippet(body, wanted) or snippet(summary, wanted) or leading(summary or body)
         return Hit(item.lang, item.section, item.slug, score, text)
 
-    def allowed(self, library: Library, lang: str, now: dt.datetime) -> frozenset[int]:
-        """Docnums of what a reader of ``lang`` may see now: drafts and scheduled items
-        excluded, and one version per translation, in ``lang`` where there is one."""
+    def allowed(self, library: Library, now: dt.datetime) -> frozenset[int]:
+        """Docnums of what is public now: no drafts, no disclosures still scheduled."""
         def compute() -> frozenset[int]:
-            keys = (item_key(item) for section in SECTIONS
-                    for item in library.section(lang, section, now))
+            keys = (item_key(item) for item in library.all() if item.is_public(now))
             return frozenset(self.docnums[k] for k in keys if k in self.docnums)
-        return self._allowed.get((library.state(now), lang), compute)
+        return self._allowed.get(library.state(now), compute)
+
+
+def _collapse(rows: Iterator[tuple[float, Item | None, int]], lang: str):
+    """One row per translation group, best first: the version in ``lang`` when it
+    matched too, else the best matching version, ranked by the group's best score."""
+    groups: dict[tuple[str, str], tuple[float, Item, int]] = {}
+    for score, item, docnum in rows:
+        if item is None:
+            continue
+        key = (item.section, item.group)
+        seen = groups.get(key)
+        if seen is None:
+            groups[key] = (score, item, docnum)
+        elif item.lang == lang and seen[1].lang != lang:
+            groups[key] = (seen[0], item, docnum)
+    return list(groups.values())
+
+
+class _Bounded(WrappingCollector):
+    """Keeps only allowed documents and stops at the deadline.
+
+    whoosh's TimeLimitCollector starts a timer thread per search (or uses
+    SIGALRM, which only the main thread may) and ignores an inner filter; this
+    checks the clock every few matches in the same loop that filters.
+    """
+
+    EVERY = 64
+
+    def __init__(self, child, allowed: frozenset[int], deadline: float):
+        super().__init__(child)
+        self.allowed = allowed
+        self.deadline = deadline
+
+    def collect_matches(self):
+        child, allowed, deadline = self.child, self.allowed, self.deadline
+        offset = child.offset
+        for n, sub_docnum in enumerate(child.matches()):
+            if sub_docnum + offset in allowed:
+                child.collect(sub_docnum)
+            if not n % self.EVERY and time.monotonic() > deadline:
+                raise TimeLimit
 
 
 def _facets(rows: list[tuple[float, Item, int]], request: Request):

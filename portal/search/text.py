@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from .analysis import spans
+from .analysis import is_cjk, spans
 
 BLOCKS = frozenset("p div li ul ol h1 h2 h3 h4 h5 h6 tr td th table blockquote pre br hr "
                    "dt dd dl section aside figcaption caption summary details".split())
@@ -56,7 +56,7 @@ def snippet(text: str, wanted: frozenset[str], width: int = SNIPPET_WIDTH) -> Sn
     Empty when no wanted term occurs: the caller falls back to the summary.
     """
     scan = text[:SCAN_LIMIT]
-    matches = [(start, end, term) for start, end, term in spans(scan) if term in wanted]
+    matches = list(_matches(scan, wanted))
     if not matches:
         return ()
     best_i, best_score = 0, -1
@@ -91,6 +91,17 @@ def snippet(text: str, wanted: frozenset[str], width: int = SNIPPET_WIDTH) -> Sn
     if end < len(text):
         runs.append((" …", False))
     return tuple((t.replace("\n", " "), hit) for t, hit in runs)
+
+
+def _matches(text: str, wanted: frozenset[str]):
+    singles = {term for term in wanted if len(term) == 1 and is_cjk(term)}
+    for start, end, term in spans(text):
+        if term in wanted:
+            yield start, end, term
+        elif singles and is_cjk(term):  # a lone character searched for inside a bigram
+            for offset, char in enumerate(term):
+                if char in singles:
+                    yield start + offset, start + offset + 1, char
 
 
 def _width(text: str, start: int, end: int) -> int:

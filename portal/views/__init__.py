@@ -13,11 +13,12 @@ site.url_defaults(add_lang)
 def common_context() -> dict:
     from ..i18n import current_lang
     return {"site": library().site, "now": now(),
-            "footer_pages": library().pages(current_lang(), now())}
+            "footer_pages": library().pages(current_lang(), now()),
+            "banners": library().banners(current_lang(), now())}
 
 
 def init_app(app: Flask) -> None:
-    from . import disclosures, feeds, guides, pages, root  # noqa: F401  (register routes)
+    from . import cap, disclosures, feeds, guides, pages, root, search  # noqa: F401  (register routes)
 
     app.url_map.converters["slug"] = SlugConverter
 

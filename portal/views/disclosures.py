@@ -31,6 +31,7 @@ def disclosure(slug: str):
         review = claim_review(item, absolute_url("site.disclosure", slug=slug),
                               localized(issuer.names, item.lang), str(labels.VERDICT[item.verdict]))
     return render_template("disclosure.html", item=item, claim_review=review,
+                           has_cap=lib.has_cap(item, when),
                            translations=lib.translations(item, when),
                            issuer=issuer,
                            predecessor=lib.predecessor(item, when),

@@ -80,12 +80,14 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live")
+    # As make_app in tests/conftest.py, for the whole session.
     app = create_app({
         "TESTING": True,
         "CONTENT_DIR": str(CONTENT),
         "BUILD_DIR": str(tmp / "build"),
         "INDEX_DIR": str(tmp / "index"),
         "CLOCK": Clock(),
+        "RELOAD_INTERVAL": 0,
     })
     server = LiveServer(app)
     server.start()

@@ -66,12 +66,14 @@ return [...document.querySelectorAll(selector)].filter(el =>
   && el.checkVisibility({visibilityProperty: true}));
 """
 
-# The focus indicator: what :focus-visible (or :focus) can change about an element.
+# What :focus-visible (or :focus) can change about an element to show where the focus is.
 FOCUS_STYLE_JS = """
 window.__focusStyle = el => {
   const s = getComputedStyle(el);
-  return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow,
-          s.backgroundColor, s.color, s.textDecorationLine, s.borderColor].join(' | ');
+  return {outline: s.outlineStyle === 'none' ? 'none'
+                   : `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`,
+          boxShadow: s.boxShadow, background: s.backgroundColor, color: s.color,
+          border: s.borderColor, decoration: s.textDecorationLine};
 };
 """
 
@@ -132,12 +134,13 @@ class Page:
     def focusable(self) -> list:
         return self.js(FOCUSABLE_JS)
 
-    def describe(self, element) -> str:
-        return self.js("""const el = arguments[0];
-            return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    def describe(self, elements: list) -> list[str]:
+        """Short, readable names for elements, for assertion messages."""
+        return self.js("""return arguments[0].map(el => el.tagName.toLowerCase()
+              + (el.id ? '#' + el.id : '')
               + (el.getAttribute('href') ? `[href="${el.getAttribute('href')}"]` : '')
               + (el.name ? `[name="${el.name}"]` : '')
-              + ' "' + (el.innerText || el.value || '').trim().slice(0, 40) + '"';""", element)
+              + ' "' + (el.innerText || el.value || '').trim().slice(0, 40) + '"');""", elements)
 
 
 def is_problem(entry: dict, page_url: str, expected_status: int = 200) -> bool:

@@ -1,0 +1,84 @@
+"""The search page and the OpenSearch description that lets browsers add it."""
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request, url_for
+from flask_babel import force_locale, gettext as _
+
+from ..content import localized
+from ..content.fields import KINDS, TYPES
+from ..i18n import current_lang
+from ..search import Request, Search
+from ..search.query import MAX_CHARS, clean
+from ..urls import absolute_url
+from . import site
+from .common import choice_arg, lang, library, now
+from .root import bp as root
+
+PAGE_SIZE = 10
+MAX_PAGE = 100
+ENDPOINTS = {"guides": "site.guide", "disclosures": "site.disclosure", "pages": "site.page"}
+
+
+def get_search() -> Search:
+    return current_app.extensions["portal.search"]
+
+
+@site.get("/search")
+def search():
+    lib, when = library(), now()
+    filters = {"kind": choice_arg("kind", KINDS), "type": choice_arg("type", TYPES),
+               "hazard": choice_arg("hazard", lib.site.hazards)}
+    q = request.args.get("q", "")
+    results = get_search().search(lib, lang(), when, Request(
+        q, filters["kind"], filters["hazard"], filters["type"], _page(), PAGE_SIZE))
+    hits = []
+    for hit in (results.hits if results else ()):
+        item = lib.get(hit.lang, hit.section, hit.slug, when)
+        if item is not None:
+            hits.append((hit, item, ENDPOINTS[hit.section]))
+    current = {"q": results.query if results else clean(q)[:MAX_CHARS], **filters,
+               "page": results.page if results else None}
+
+    def link(**changes) -> str:
+        """This search with some arguments changed; None drops one."""
+        args = {**current, **changes}
+        if args["page"] == 1:
+            args["page"] = None
+        return url_for("site.search", **{k: v for k, v in args.items() if v})
+
+    body = render_template("search.html", query=current["q"], results=results, hits=hits,
+                           filters=filters, link=link, kinds=KINDS, types=TYPES,
+                           hazard_order=[key for hazard_class in lib.site.hazard_classes.values()
+                                         for key in hazard_class.hazards])
+    # No index could be opened: say so, and let caches ask again soon.
+    return body, 200 if results is not None else 503
+
+
+def _page() -> int:
+    """Lenient: a page number that is not one is the first page; beyond the end, the last."""
+    try:
+        page = int(request.args.get("page", "1"))
+    except ValueError:
+        return 1
+    return min(max(page, 1), MAX_PAGE)
+
+
+@root.get("/opensearch.xml")
+def opensearch():
+    code = request.args.get("lang") or current_lang()
+    if code not in library().languages:
+        abort(404)
+    name = localized(library().site.names, code)
+    with force_locale(code):
+        description = _("Search %(site)s", site=name)
+    xml = render_template(
+        "opensearch.xml", lang=code, short_name=name[:16], long_name=name[:48],
+        description=description[:1024],
+        search_url=absolute_url("site.search", lang=code) + "?q={searchTerms}",
+        self_url=absolute_url("root.opensearch", lang=code),
+        icon=absolute_url("static", filename="favicon.svg"))
+    response = current_app.response_class(
+        xml, mimetype="application/opensearchdescription+xml")
+    if "lang" not in request.args:
+        response.headers["Vary"] = "Accept-Language"
+    return response
