@@ -13,7 +13,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("PREFERRED_URL_SCHEME", app.config["BASE_URL"].split(":", 1)[0])
 
     from . import (assets, cli, errors, headers, i18n, labels, pagecache, reload, search,
-                   store, views)
+                   store, views, websub)
 
     store.init_app(app)
     reload.init_app(app)
@@ -25,5 +25,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     headers.init_app(app)
     errors.init_app(app)
     views.init_app(app)
+    websub.init_app(app)
     cli.init_app(app)
     return app

@@ -20,3 +20,7 @@ PAGE_SIZE = 20
 # how long a change must stay still before it is published.
 RELOAD_INTERVAL = 0.5
 RELOAD_SETTLE = 0.3
+# Entries in a subscription feed; older ones are in RFC 5005 archive pages.
+FEED_SIZE = 50
+# A WebSub hub (https://www.w3.org/TR/websub/) to advertise and ping; None for none.
+WEBSUB_HUB = None

@@ -20,6 +20,8 @@ from .content.model import Disclosure, Site, localized
 # A feed with nothing in it still needs a stable `updated`; never "now".
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 CATEGORY_SCHEME = "{base}/categories/{kind}"
+ATOM = "http://www.w3.org/2005/Atom"
+HISTORY = "http://purl.org/syndication/history/1.0"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,10 @@ class FeedSpec:
     base_url: str
     hub_url: str | None = None
     entry_link_type: str = "text/html"
+    # RFC 5005: (rel, href) pairs such as prev-archive, next-archive, current;
+    # ``archive`` marks a fixed archive document rather than a subscription feed.
+    links: tuple[tuple[str, str], ...] = ()
+    archive: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,17 +75,56 @@ def build(spec: FeedSpec, entries: Sequence[Disclosure], site: Site,
     feed.lastBuildDate(updated)
     feed.generator("crisis-portal")
     feed.link(href=spec.page_url, rel="alternate", type="text/html")
-    if spec.hub_url:
-        feed.link(href=spec.hub_url, rel="hub")
     for item in entries:
         _add_entry(feed, spec, item, site, link_for(item), labels)
 
     feed.link(href=f"{spec.self_url}.atom", rel="self", type="application/atom+xml")
-    atom = _typed_entry_links(feed.atom_str(pretty=False, encoding="UTF-8"), spec.entry_link_type)
+    atom = _finish_atom(feed.atom_str(pretty=False, encoding="UTF-8"), spec)
     feed.link(href=f"{spec.self_url}.rss", rel="self", type="application/rss+xml", replace=True)
     feed.link(href=spec.page_url, rel="alternate", type="text/html")  # RSS <link>: the page
-    rss = feed.rss_str(pretty=False, encoding="UTF-8")
+    rss = _finish_rss(feed.rss_str(pretty=False, encoding="UTF-8"), spec)
     return Built(atom, rss, updated)
+
+
+def paginate(entries: Sequence[Disclosure], size: int) -> tuple[list[Disclosure], int]:
+    """The subscription feed's entries (the newest ``size``) and how many complete
+    archive pages exist. Page 1 holds the oldest ``size`` entries, so a page never
+    changes once complete."""
+    archives = len(entries) // size if len(entries) > size else 0
+    return list(entries[:size]), archives
+
+
+def archive_page(entries: Sequence[Disclosure], size: int, page: int) -> list[Disclosure]:
+    """Entries of archive ``page`` (1 = oldest), newest first."""
+    oldest_first = list(entries)[::-1]
+    return oldest_first[(page - 1) * size: page * size][::-1]
+
+
+def _extra_links(spec: FeedSpec) -> list[tuple[str, str]]:
+    return ([("hub", spec.hub_url)] if spec.hub_url else []) + list(spec.links)
+
+
+def _finish_atom(atom: bytes, spec: FeedSpec) -> bytes:
+    root = etree.fromstring(atom)
+    # feedgen 1.0 drops rel and type from entry links; put them back.
+    for link in root.iterfind(f"{{{ATOM}}}entry/{{{ATOM}}}link"):
+        link.set("rel", "alternate")
+        link.set("type", spec.entry_link_type)
+    position = 1
+    for rel, href in _extra_links(spec):
+        root.insert(position, etree.Element(f"{{{ATOM}}}link", rel=rel, href=href))
+        position += 1
+    if spec.archive:
+        root.insert(position, etree.Element(f"{{{HISTORY}}}archive", nsmap={"fh": HISTORY}))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _finish_rss(rss: bytes, spec: FeedSpec) -> bytes:
+    root = etree.fromstring(rss)
+    channel = root.find("channel")
+    for rel, href in _extra_links(spec):
+        channel.insert(3, etree.Element(f"{{{ATOM}}}link", rel=rel, href=href))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _add_entry(feed: FeedGenerator, spec: FeedSpec, item: Disclosure, site: Site, url: str,
@@ -99,15 +144,6 @@ def _add_entry(feed: FeedGenerator, spec: FeedSpec, item: Disclosure, site: Site
     for kind, value in _categories(item):
         scheme = CATEGORY_SCHEME.format(base=spec.base_url.rstrip("/"), kind=kind)
         entry.category(term=value, scheme=scheme, label=labels(kind, value))
-
-
-def _typed_entry_links(atom: bytes, link_type: str) -> bytes:
-    """feedgen 1.0 drops rel and type from entry links; put them back."""
-    root = etree.fromstring(atom)
-    for link in root.iterfind("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}link"):
-        link.set("rel", "alternate")
-        link.set("type", link_type)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _categories(item: Disclosure):

@@ -32,13 +32,23 @@ class ContentStore:
         self.default_lang = default_lang
         self.clock = clock
         self.library: Library = self._load(None)
+        self.listeners: list[Callable[[Library, Library], None]] = []
+
+    def subscribe(self, listener: Callable[[Library, Library], None]) -> None:
+        """Call ``listener(old, new)`` after each reload that changed the content."""
+        self.listeners.append(listener)
 
     def reload(self) -> Library:
-        library = self._load(self.library)
-        if library.generation != self.library.generation:
-            log.info("content generation %s -> %s (%d items)",
-                     self.library.generation, library.generation, len(library))
+        old, library = self.library, self._load(self.library)
         self.library = library
+        if library.generation != old.generation:
+            log.info("content generation %s -> %s (%d items)",
+                     old.generation, library.generation, len(library))
+            for listener in self.listeners:
+                try:
+                    listener(old, library)
+                except Exception:  # a listener must not stop publishing
+                    log.exception("content listener %r failed", listener)
         return library
 
     def now(self) -> dt.datetime:

@@ -41,7 +41,10 @@ def get(app, client):
                 path = url_for("static", filename=path)
         if path == PAGE:
             client.get(path)  # the second answer is the cached one
-        return client.get(path, **kwargs)
+        response = client.get(path, **kwargs)
+        response.get_data()
+        response.close()  # static files are open file handles until closed
+        return response
     return get
 
 
