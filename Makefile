@@ -40,12 +40,14 @@ index: install translations
 check: install
 	$(BIN)/portal check
 
-# Chromium for the browser tests comes from Debian; installed when we are root.
+# Chromium for the browser tests comes from Debian, with a small font that has Chinese
+# glyphs (else the zh screenshots show boxes); installed when we are root.
 system-test-deps:
-	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
+		&& [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
-	else echo "warning: chromium and chromium-driver are not installed; run as root or install them"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; \
+	else echo "warning: chromium, chromium-driver or fonts-wqy-microhei is not installed; run as root or install them"; fi
 
 bench: install-test translations
 	$(BIN)/python -m bench

@@ -139,7 +139,9 @@ def _add_entry(feed: FeedGenerator, spec: FeedSpec, item: Disclosure, site: Site
     issuer = localized(site.issuers[item.issuer].names, spec.lang)
     entry.author({"name": issuer})
     entry.dc.dc_creator(issuer)
-    entry.summary(item.summary)
+    # Summaries are plain text; many readers render RSS descriptions as HTML, so
+    # send them as escaped HTML in both formats and markup shows as text.
+    entry.summary(escape(item.summary), type="html")
     entry.content(_body(item, issuer, labels), type="html")
     for kind, value in _categories(item):
         scheme = CATEGORY_SCHEME.format(base=spec.base_url.rstrip("/"), kind=kind)

@@ -250,20 +250,43 @@ def test_cap_documents_are_well_formed(app, client):
     now = app.extensions["portal.store"].now()
     alerts = [i for i in library.all()
               if i.section == "disclosures" and i.type == "alert" and i.is_public(now)]
-    assert alerts
+    assert len(alerts) > len(groups()) * 0.9
     for item in alerts:
         response = get(client, f"/{item.lang}/disclosures/{item.slug}.cap")
-        if response.status_code == 200:
-            ET.fromstring(response.data)
+        assert response.status_code == 200
+        ET.fromstring(response.data)
 
 
-def test_search_filters_and_urls_never_fail(app, client):
-    has_search = "site.search" in app.view_functions
+@pytest.mark.parametrize("query", ["Guide", "Rumour", "Alert", "Claim", "script", "alert",
+                                   "onerror", "javascript", "img src", "<script>"])
+def test_search_results_made_of_hostile_content_are_safe(app, client, query):
+    if "site.search" not in app.view_functions:
+        pytest.skip("no search page in this build")
+    for page in (1, 2):
+        url = f"/en/search?q={quote(query)}&page={page}"
+        response = get(client, url)
+        assert response.status_code in (200, 400), url
+        assert_safe_html(response.get_data(as_text=True), url)
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory):
+    """The committed test content: every request string meets a small, quick site."""
+    tmp = tmp_path_factory.mktemp("plain")
+    return create_app({"TESTING": True, "CONTENT_DIR": str(CONTENT),
+                       "BUILD_DIR": str(tmp / "build"), "INDEX_DIR": str(tmp / "index"),
+                       "BASE_URL": "https://example.org", "CLOCK": Clock()}).test_client()
+
+
+def test_search_queries_filters_and_urls_never_fail(plain):
+    has_search = "site.search" in plain.application.view_functions
     for s in STRINGS:
         q = quote(s, safe="")
-        for url in ([f"/en/search?q={q}", f"/zh/search?q={q}&page={q}&kind={q}"]
-                    if has_search else []) + [f"/en/guides/?kind={q}", f"/en/disclosures/?hazard={q}",
-                                              f"/en/guides/{q}", f"/zh/hazards/{q}"]:
-            response = get(client, url)
+        urls = [f"/en/guides/?kind={q}", f"/en/disclosures/?hazard={q}&type={q}",
+                f"/en/guides/{q}", f"/zh/hazards/{q}", f"/{q}/"]
+        if has_search:
+            urls += [f"/en/search?q={q}", f"/zh/search?q={q}&page={q}&kind={q}&hazard={q}"]
+        for url in urls:
+            response = get(plain, url)
             if response.mimetype == "text/html":
                 assert_safe_html(response.get_data(as_text=True), url)

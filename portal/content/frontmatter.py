@@ -8,9 +8,9 @@ import yaml
 
 from .errors import ContentError
 
-# C0 controls other than tab, newline and carriage return break XML feeds and
-# are never meaningful in prose.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls other than tab, newline and carriage return, and U+FFFE/U+FFFF,
+# are not allowed in XML (feeds, CAP) and are never meaningful in prose.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 

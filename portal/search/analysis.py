@@ -45,23 +45,17 @@ def is_cjk(text: str) -> bool:
 
 
 class MixedTokenizer(Tokenizer):
-    """One pass over mixed English and CJK text, producing whoosh tokens.
-
-    ``morph=False`` keeps words unstemmed and drops CJK (the spelling field).
-    """
-
-    def __init__(self, morph: bool = True):
-        self.morph = morph
+    """One pass over mixed English and CJK text, producing whoosh tokens."""
 
     def __eq__(self, other):
-        return type(other) is type(self) and other.morph == self.morph
+        return type(other) is type(self)
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for start, end, text in spans(value, morph=self.morph):
+        for start, end, text in spans(value):
             token.text = text
             token.boost = 1.0
             token.stopped = False
@@ -77,7 +71,10 @@ class MixedTokenizer(Tokenizer):
 
 
 def spans(text: str, morph: bool = True) -> Iterator[tuple[int, int, str]]:
-    """(start, end, term) for each term of ``text``, in order."""
+    """(start, end, term) for each term of ``text``, in order.
+
+    ``morph=False``: words as written (case-folded), no stems, no CJK.
+    """
     for match in TOKEN.finditer(text):
         run = match.group("cjk")
         if run is not None:
@@ -102,13 +99,8 @@ def terms(text: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Unstemmed alphabetic words, for spelling suggestions."""
-    return [term for _, _, term in spans(text, morph=False)]
+    return [term for _, _, term in spans(text, morph=False) if term.isalpha()]
 
 
-def unigrams(text: str) -> str:
-    """Every CJK character of ``text`` once, space separated: lone-character queries."""
-    return " ".join(sorted(set(CJK_RUN.findall(text))))
-
-
-def analyzer(morph: bool = True) -> MixedTokenizer:
-    return MixedTokenizer(morph)
+def analyzer() -> MixedTokenizer:
+    return MixedTokenizer()

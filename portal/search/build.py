@@ -16,19 +16,22 @@ for workers still answering from them to move on.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
+import json
 import logging
 import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh import fields, index
 
 from ..content import Disclosure, Guide, Item, Library
-from .analysis import analyzer, unigrams
+from .analysis import analyzer, words
 from .text import plain_text
 
 log = logging.getLogger(__name__)
@@ -37,12 +40,13 @@ log = logging.getLogger(__name__)
 VERSION = "v1"
 POINTER = "CURRENT"
 READY = "READY"
+VOCABULARY = "words.json"
 RETIRED = "RETIRED"
 GRACE = 600.0
 
 
 def schema() -> fields.Schema:
-    text, words = analyzer(), analyzer(morph=False)
+    text = analyzer()
     return fields.Schema(
         key=fields.ID(stored=True, unique=True, sortable=True),
         lang=fields.ID(stored=True),
@@ -55,8 +59,6 @@ def schema() -> fields.Schema:
         summary=fields.TEXT(analyzer=text, stored=True),
         body=fields.TEXT(analyzer=text, stored=True),
         keywords=fields.TEXT(analyzer=text),
-        chars=fields.TEXT(analyzer=text, phrase=False),
-        spell=fields.TEXT(analyzer=words, phrase=False),
     )
 
 
@@ -92,13 +94,10 @@ def document(library: Library, item: Item) -> dict:
         "summary": summary,
         "body": body,
         "keywords": " ".join(keywords),
-        "chars": unigrams(" ".join((item.title, summary, body))),
-        "spell": " ".join((item.title, summary, body)),
     }
 
 
 def _datetime(value):
-    import datetime as dt
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -166,18 +165,25 @@ def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
 def _write(library: Library, path: Path) -> int:
     ix = index.create_in(str(path), schema())
     writer = ix.writer(limitmb=256)
+    vocabulary: Counter[str] = Counter()
     count = 0
     try:
         for item in library.all():
             if item.draft:  # never public; scheduled items are filtered at query time
                 continue
-            writer.add_document(**document(library, item))
+            doc = document(library, item)
+            writer.add_document(**doc)
+            vocabulary.update(set(words(" ".join((doc["title"], doc["summary"], doc["body"])))))
             count += 1
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
     ix.close()
+    # Spelling suggestions need unstemmed words and how common each is; a file
+    # beside the index costs far less to build than a whoosh field would.
+    with open(path / VOCABULARY, "w", encoding="utf-8") as handle:
+        json.dump(dict(vocabulary.most_common()), handle, ensure_ascii=False)
     return count
 
 

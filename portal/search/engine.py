@@ -16,10 +16,10 @@ from whoosh.collectors import TimeLimit, UnlimitedCollector, WrappingCollector
 from whoosh.searching import Searcher
 
 from ..content import Disclosure, Guide, Item, Library
-from .build import READY, item_key
+from .build import READY, VOCABULARY, item_key
 from .cache import LRU
 from .query import Parsed, parse, to_query
-from .spelling import suggest
+from .spelling import Vocabulary
 from .text import Snippet, leading, snippet
 
 # Every search, parsing to snippets, finishes within this; matching stops when it is spent.
@@ -27,6 +27,10 @@ TIME_LIMIT = 0.2
 # Fewer results than this and a spelling suggestion is worth a look.
 FEW = 3
 FACETS = ("kind", "type", "hazard")
+# A lone CJK character stands for at most this many of the bigrams it starts,
+# the most common first, chosen among the first SCAN in the term dictionary.
+EXPANSIONS = 16
+SCAN = 400
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class SearchIndex:
         self._lock = threading.Lock()
         self.cache: LRU[Results] = LRU(cache_size)
         self._allowed: LRU[frozenset[int]] = LRU(64)
+        self._expansions: LRU[tuple[str, ...]] = LRU(4096)
+        self.vocabulary = Vocabulary.load(path / VOCABULARY)
         with self._searcher() as searcher:
             self.keys: list[str] = list(searcher.reader().column_reader("key"))
         self.docnums = {key: docnum for docnum, key in enumerate(self.keys)}
@@ -132,11 +138,17 @@ class SearchIndex:
                 deadline: float) -> Results:
         allowed = self.allowed(library, now)
         with self._searcher() as searcher:
-            ranked, timed_out = self._match(searcher, to_query(parsed), allowed, deadline)
+            def expand(field: str, char: str) -> tuple[str, ...]:
+                return self._expansions.get((field, char),
+                                            lambda: _prefixed(searcher.reader(), field, char))
+
+            ranked, timed_out = self._match(searcher, to_query(parsed, expand=expand), allowed,
+                                            deadline)
             partial = False
             if not ranked and len(parsed.clauses) > 1 and not timed_out:
-                ranked, timed_out = self._match(searcher, to_query(parsed, require_all=False),
-                                                allowed, deadline)
+                ranked, timed_out = self._match(
+                    searcher, to_query(parsed, require_all=False, expand=expand), allowed,
+                    deadline)
                 partial = bool(ranked)
             rows = _collapse(((score, self._item(library, docnum, now), docnum)
                               for score, docnum in ranked), lang)
@@ -149,7 +161,10 @@ class SearchIndex:
                          for score, item, docnum in kept[start:start + request.page_size])
             suggestion = None
             if len(kept) < FEW and time.monotonic() < deadline:
-                suggestion = suggest(searcher, parsed, len(kept), allowed)
+                def count(corrected: Parsed) -> int:
+                    docs = searcher.docs_for_query(to_query(corrected, expand=expand))
+                    return sum(1 for docnum in docs if docnum in allowed)
+                suggestion = self.vocabulary.suggest(parsed, len(kept), count)
         return Results(parsed.text, True, hits, len(kept), page, pages, counts, partial,
                        parsed.shortened, timed_out, suggestion, request.page_size)
 
@@ -184,6 +199,18 @@ class SearchIndex:
             keys = (item_key(item) for item in library.all() if item.is_public(now))
             return frozenset(self.docnums[k] for k in keys if k in self.docnums)
         return self._allowed.get(library.state(now), compute)
+
+
+def _prefixed(reader, field: str, char: str) -> tuple[str, ...]:
+    """``char`` itself and the most common indexed bigrams it starts."""
+    found = []
+    for n, raw in enumerate(reader.expand_prefix(field, char)):
+        if n == SCAN:
+            break
+        term = raw.decode("utf-8")
+        if len(term) == 2:
+            found.append((-reader.doc_frequency(field, term), term))
+    return (char, *(term for _, term in sorted(found)[:EXPANSIONS]))
 
 
 def _collapse(rows: Iterator[tuple[float, Item | None, int]], lang: str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from whoosh import query as Q
@@ -19,6 +20,8 @@ from .analysis import is_cjk, terms
 MAX_CHARS = 200
 MAX_CLAUSES = 10
 MAX_TERMS = 24
+# Lone CJK characters looked up per query; each stands for several terms.
+MAX_SINGLES = 4
 # Where a word counts most; summary includes a rumour's claim.
 BOOSTS = {"title": 4.0, "keywords": 2.0, "summary": 2.0, "body": 1.0}
 
@@ -26,6 +29,7 @@ BOOSTS = {"title": 4.0, "keywords": 2.0, "summary": 2.0, "body": 1.0}
 UNWANTED = frozenset(("Cc", "Cf", "Cs", "Co", "Cn"))
 QUOTES = str.maketrans({ch: '"' for ch in "“”„‟«»「」『』＂〝〞"})
 PART = re.compile(r'"([^"]*)"?|([^\s"]+)')
+Expand = Callable[[str, str], Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,21 @@ def parse(text: str) -> Parsed:
     shortened = len(raw) > MAX_CHARS
     raw = raw[:MAX_CHARS]
     clauses: list[Clause] = []
-    budget = MAX_TERMS
+    budget, singles = MAX_TERMS, MAX_SINGLES
     for match in PART.finditer(raw.translate(QUOTES)):
         phrase = match.group(1) is not None
         part = " ".join((match.group(1) if phrase else match.group(2)).split())
         found = tuple(terms(part))
+        if any(_single(t) for t in found):
+            kept = []
+            for term in found:
+                if _single(term):
+                    if singles == 0:
+                        continue
+                    singles -= 1
+                kept.append(term)
+            shortened = shortened or len(kept) < len(found)
+            found = tuple(kept)
         if not found:
             continue
         if len(clauses) == MAX_CLAUSES or budget <= 0:
@@ -78,21 +92,33 @@ def parse(text: str) -> Parsed:
     return Parsed(raw, tuple(clauses), shortened)
 
 
-def to_query(parsed: Parsed, require_all: bool = True) -> Q.Query:
-    built = [_clause(clause) for clause in parsed.clauses]
+def to_query(parsed: Parsed, require_all: bool = True, expand: Expand | None = None) -> Q.Query:
+    """``expand(field, char)``: the indexed terms a lone CJK character stands for."""
+    built = [_clause(clause, expand or _itself) for clause in parsed.clauses]
     if len(built) == 1:
         return built[0]
     return Q.And(built) if require_all else Q.Or(built)
 
 
-def _clause(clause: Clause) -> Q.Query:
-    # A lone CJK character is not a bigram: it is looked up among single characters.
-    singles = [t for t in clause.terms if len(t) == 1 and is_cjk(t)]
-    rest = [t for t in clause.terms if not (len(t) == 1 and is_cjk(t))]
-    parts: list[Q.Query] = [Q.Term("chars", ch) for ch in dict.fromkeys(singles)]
+def _single(term: str) -> bool:
+    return len(term) == 1 and is_cjk(term)
+
+
+def _itself(field: str, char: str) -> tuple[str, ...]:
+    return (char,)
+
+
+def _clause(clause: Clause, expand: Expand) -> Q.Query:
+    # A lone CJK character is not a bigram: it stands for the bigrams it starts.
+    singles = [t for t in clause.terms if _single(t)]
+    rest = [t for t in clause.terms if not _single(t)]
+    parts: list[Q.Query] = []
     if rest:
-        parts.insert(0, Q.Or([_in_field(field, rest, clause.phrase, boost)
-                              for field, boost in BOOSTS.items()]))
+        parts.append(Q.Or([_in_field(field, rest, clause.phrase, boost)
+                           for field, boost in BOOSTS.items()]))
+    for char in dict.fromkeys(singles):
+        parts.append(Q.Or([Q.Or([Q.Term(field, t) for t in expand(field, char)], boost=boost)
+                           for field, boost in BOOSTS.items()]))
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 

@@ -18,6 +18,7 @@ class Target:
     name: str
     path: str
     needs: str | None = None  # a URL rule that must exist, else the page is skipped
+    status: int = 200
 
     def url(self, lang: str) -> str:
         return self.path.format(lang=lang)
@@ -33,7 +34,7 @@ PAGES = [
     Target("alert", "/{lang}/disclosures/cold-wave-alert"),
     Target("search", "/{lang}/search?q=flood", needs=SEARCH_RULE),
     Target("search-none", "/{lang}/search?q=zzqxjv", needs=SEARCH_RULE),
-    Target("not-found", "/{lang}/guides/no-such-guide"),
+    Target("not-found", "/{lang}/guides/no-such-guide", status=404),
 ]
 LANGS = ["en", "zh"]
 
@@ -98,8 +99,10 @@ class Page:
     def media(self, media: str) -> None:
         self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media})
 
-    def open(self, url: str) -> None:
+    def open(self, url: str) -> int:
+        """Load ``url``; return its HTTP status."""
         self.driver.get(url)
+        return self.js("return performance.getEntriesByType('navigation')[0].responseStatus")
 
     # -- looking ----------------------------------------------------------------
 

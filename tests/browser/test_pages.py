@@ -12,7 +12,7 @@ def open_target(page, live_server, target, lang, width):
         pytest.skip(f"{target.needs} does not exist yet; {target.name} is checked once it does")
     page.size(width)
     url = live_server(target.url(lang))
-    page.open(url)
+    assert page.open(url) == target.status
     assert page.js("return document.documentElement.lang") == lang
     return url
 
@@ -33,6 +33,5 @@ def test_no_axe_violations(page, live_server, screenshots, target, lang, width):
 @pytest.mark.parametrize("target", PAGES, ids=lambda t: t.name)
 def test_console_has_no_csp_violation_or_script_error(page, live_server, target, lang):
     url = open_target(page, live_server, target, lang, WIDTHS[0])
-    status = 404 if target.name == "not-found" else 200
-    problems = [e for e in page.console() if is_problem(e, url, status)]
+    problems = [e for e in page.console() if is_problem(e, url, target.status)]
     assert not problems, f"console on {target.url(lang)}:\n{dump(problems)}"

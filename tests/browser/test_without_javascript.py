@@ -2,6 +2,7 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.expected_conditions import staleness_of
@@ -33,7 +34,9 @@ def follow(driver, element, *keys) -> None:
         element.send_keys(*keys)
     else:
         element.click()
-    WebDriverWait(driver, 10).until(staleness_of(old))
+    # While the old document goes away, Chromium may answer with an inspector error
+    # instead of "stale element"; either way, ask again until the old one is gone.
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(staleness_of(old))
 
 
 def submit(form) -> None:
