@@ -85,18 +85,15 @@ def index_command(content_dir: str, index_dir: str) -> None:
     Workers serving the previous generation move to the new one on their next
     search; nothing needs restarting.
     """
-    import time
-
-    from .search import build_index, generation_dir, is_complete
+    from .search import build_index
     try:
         library = load(content_dir)
     except ContentError as exc:
         raise click.ClickException(str(exc)) from None
-    existed = is_complete(generation_dir(index_dir, library.generation))
-    started = time.perf_counter()
-    path = build_index(library, index_dir)
-    state = "up to date" if existed else f"built in {time.perf_counter() - started:.2f}s"
-    click.echo(f"search index {path.name}: {len(library)} items, {state} ({path})")
+    built: list[str] = []
+    path = build_index(library, index_dir, on_built=lambda count, seconds: built.append(
+        f"{count} documents, built in {seconds:.2f}s"))
+    click.echo(f"search index {path.name}: {built[0] if built else 'up to date'} ({path})")
 
 
 def init_app(app: Flask) -> None:

@@ -16,8 +16,10 @@ CACHE_MAX_AGE = 60
 CACHE_STALE_WHILE_REVALIDATE = 300
 CACHE_STALE_IF_ERROR = 86400
 PAGE_SIZE = 20
-# Live content: seconds between checks of the content tree (0 turns it off), and
-# how long a change must stay still before it is published.
+# Live content: "events" (inotify, falling back to polling where unavailable) or
+# "poll"; seconds between polls (0 turns live reload off); and how long the tree
+# must stay still before a change is published.
+RELOAD_MODE = "events"
 RELOAD_INTERVAL = 0.5
 RELOAD_SETTLE = 0.3
 # Entries in a subscription feed; older ones are in RFC 5005 archive pages.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import threading
 from dataclasses import dataclass
 
 import markdown
@@ -76,10 +77,21 @@ def sanitise(fragment: str) -> str:
     )
 
 
+_converters: dict[tuple[int, str], markdown.Markdown] = {}
+
+
 def render(text: str, backlink_title: str = "Back to footnote {} in the text") -> Rendered:
-    md = _converter(backlink_title)
-    body = sanitise(md.convert(text))
-    return Rendered(body, tuple(_flatten(md.toc_tokens)))
+    # Building a converter costs as much as a short document; keep one per thread
+    # and footnote wording, and reset it between documents.
+    key = (threading.get_ident(), backlink_title)
+    md = _converters.get(key)
+    if md is None:
+        md = _converters[key] = _converter(backlink_title)
+    try:
+        body = sanitise(md.convert(text))
+        return Rendered(body, tuple(_flatten(md.toc_tokens)))
+    finally:
+        md.reset()
 
 
 def _flatten(tokens):

@@ -1,12 +1,14 @@
 """Live content: every worker notices changed files and swaps in a new library.
 
-Each process polls the tree's stat data (names, sizes, modification times)
-every RELOAD_INTERVAL seconds. Polling was chosen over inotify because it
-works the same on every filesystem an office might publish to (network shares,
-bind mounts, synced folders), needs no coordination between gunicorn workers,
-and costs a few milliseconds per scan even at 10,000 files. A change is acted on
-only once two scans RELOAD_SETTLE seconds apart agree, so a file an editor
-saves in two steps is never published half-written.
+Each gunicorn worker watches the content tree itself, so no coordination between
+workers is needed. By default it asks the kernel for change events (inotify,
+through watchdog): nothing is spent while nothing changes, which matters in a
+surge. Where events do not arrive (network shares, some bind mounts) set
+PORTAL_RELOAD_MODE=poll: the tree's names, sizes and modification times are
+then compared every RELOAD_INTERVAL seconds (about 0.1 s of CPU per scan at
+10,000 files). Either way a change is acted on only once the tree has been
+still for RELOAD_SETTLE seconds, so a file an editor saves in two steps is never
+published half-written; and the loader only re-reads files whose stat changed.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from flask import Flask
 from .store import ContentStore
 
 log = logging.getLogger(__name__)
+WATCHED = (".md", ".yml")
 
 
 def fingerprint(root: str) -> str:
@@ -28,7 +31,7 @@ def fingerprint(root: str) -> str:
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
-            if name.endswith((".md", ".yml")):
+            if name.endswith(WATCHED):
                 path = os.path.join(folder, name)
                 try:
                     stat = os.stat(path)
@@ -39,20 +42,22 @@ def fingerprint(root: str) -> str:
 
 
 class Watcher:
-    def __init__(self, store: ContentStore, interval: float, settle: float):
-        self.store, self.interval, self.settle = store, interval, settle
+    def __init__(self, store: ContentStore, interval: float, settle: float, mode: str = "poll"):
+        self.store, self.interval, self.settle, self.mode = store, interval, settle, mode
         self.pid: int | None = None
         self.lock = threading.Lock()
+        self.changed = threading.Event()
         self.seen = fingerprint(store.content_dir)
 
     def ensure_running(self) -> None:
-        """Start the polling thread in this process (threads do not survive a fork)."""
+        """Start watching in this process (threads do not survive a fork)."""
         if self.pid == os.getpid():
             return
         with self.lock:
             if self.pid != os.getpid():
                 self.pid = os.getpid()
-                threading.Thread(target=self._run, name="content-watcher", daemon=True).start()
+                run = self._run_events if self._start_observer() else self._run_poll
+                threading.Thread(target=run, name="content-watcher", daemon=True).start()
 
     def check(self) -> bool:
         """One poll: reload if the tree changed and has settled. True if reloaded."""
@@ -67,19 +72,58 @@ class Watcher:
         self.seen = settled
         return True
 
-    def _run(self) -> None:
+    def _start_observer(self) -> bool:
+        if self.mode == "poll":
+            return False
+        try:
+            from watchdog.events import FileSystemEventHandler
+            from watchdog.observers import Observer
+
+            changed = self.changed
+
+            class Handler(FileSystemEventHandler):
+                def on_any_event(self, event):
+                    paths = (event.src_path, getattr(event, "dest_path", "") or "")
+                    if event.is_directory or any(str(p).endswith(WATCHED) for p in paths):
+                        changed.set()
+
+            observer = Observer()
+            observer.daemon = True
+            observer.schedule(Handler(), self.store.content_dir, recursive=True)
+            observer.start()
+            return True
+        except Exception:  # no inotify here (or too few watches): fall back to polling
+            log.warning("file events unavailable; polling %s every %ss",
+                        self.store.content_dir, self.interval, exc_info=True)
+            return False
+
+    def _run_events(self) -> None:
+        while True:
+            self.changed.wait()
+            # Debounce: wait until the tree has been still for `settle` seconds.
+            while self.changed.is_set():
+                self.changed.clear()
+                time.sleep(self.settle)
+            self._safely(self.store.reload)
+
+    def _run_poll(self) -> None:
         while True:
             time.sleep(self.interval)
-            try:
-                self.check()
-            except Exception:  # a bad tree must never stop the watching
-                log.exception("content reload failed; still serving the last good content")
+            self._safely(self.check)
+
+    @staticmethod
+    def _safely(step) -> None:
+        try:
+            step()
+        except Exception:  # a bad tree must never stop the watching
+            log.exception("content reload failed; still serving the last good content")
 
 
 def init_app(app: Flask) -> None:
     interval = float(app.config["RELOAD_INTERVAL"])
     if interval <= 0:
         return
-    watcher = Watcher(app.extensions["portal.store"], interval, float(app.config["RELOAD_SETTLE"]))
+    watcher = Watcher(app.extensions["portal.store"], interval, float(app.config["RELOAD_SETTLE"]),
+                      app.config["RELOAD_MODE"])
     app.extensions["portal.watcher"] = watcher
     app.before_request(watcher.ensure_running)

@@ -1,6 +1,8 @@
 """Live content: a saved file is served without a restart; a broken one is not."""
 import time
 
+import pytest
+
 from tests.conftest import write
 
 NEW = """---
@@ -54,8 +56,9 @@ def test_nothing_changes_nothing_reloads(make_app, content_dir):
     assert not watcher_of(app).check()
 
 
-def test_the_background_watcher_publishes_within_two_seconds(make_app, content_dir):
-    app = make_app(content_dir, RELOAD_INTERVAL=0.2, RELOAD_SETTLE=0.1)
+@pytest.mark.parametrize("mode", ["events", "poll"])
+def test_the_background_watcher_publishes_within_two_seconds(make_app, content_dir, mode):
+    app = make_app(content_dir, RELOAD_MODE=mode, RELOAD_INTERVAL=0.2, RELOAD_SETTLE=0.1)
     client = app.test_client()
     client.get("/en/")  # the first request starts this process's watcher
     write(content_dir / "en/disclosures/boil-water-lifted.md", NEW)

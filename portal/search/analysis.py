@@ -31,7 +31,9 @@ MAX_WORD = 40
 
 @lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
-    return stem(word) if word.isascii() else word
+    # Three letters or fewer are mostly acronyms and short words Porter mangles
+    # (AED -> a, gas -> ga).
+    return stem(word) if len(word) > 3 and word.isascii() else word
 
 
 def fold(text: str) -> str:

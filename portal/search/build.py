@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from whoosh import fields, index
@@ -132,10 +132,12 @@ def ensure_index(library: Library, index_dir: Path | str, grace: float = GRACE) 
 
 
 def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
-                wait: bool = True) -> Path | None:
+                wait: bool = True,
+                on_built: Callable[[int, float], None] | None = None) -> Path | None:
     """Build ``library``'s generation (unless built), point CURRENT at it, retire others.
 
     With ``wait=False`` returns None at once when another builder holds the lock.
+    ``on_built(documents, seconds)`` is called when this call did the building.
     """
     root = Path(index_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -154,8 +156,10 @@ def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
                 os.rename(tmp, target)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
-            log.info("search index %s: %d documents in %.2fs", target.name, count,
-                     time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            log.info("search index %s: %d documents in %.2fs", target.name, count, seconds)
+            if on_built is not None:
+                on_built(count, seconds)
         (target / RETIRED).unlink(missing_ok=True)
         _point(root, target.name)
         _retire(root, target.name, grace)

@@ -130,7 +130,9 @@ class SearchIndex:
         parsed = parse(request.q)
         if not parsed.clauses:
             return Results(parsed.text, shortened=parsed.shortened)
-        key = (library.state(now), lang, parsed.key, parsed.text, request)
+        # Keyed by terms, not text: 'Flood' and 'flood ' share one answer.
+        key = (library.state(now), lang, parsed.key, request.kind, request.hazard, request.type,
+               request.page, request.page_size)
         return self.cache.get(key, lambda: self._search(library, lang, now, parsed, request,
                                                          deadline))
 

@@ -36,7 +36,7 @@ def search():
         item = lib.get(hit.lang, hit.section, hit.slug, when)
         if item is not None:
             hits.append((hit, item, ENDPOINTS[hit.section]))
-    current = {"q": results.query if results else clean(q)[:MAX_CHARS], **filters,
+    current = {"q": clean(q)[:MAX_CHARS], **filters,
                "page": results.page if results else None}
 
     def link(**changes) -> str:

@@ -11,16 +11,18 @@ import threading
 from pathlib import Path
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal import create_app
 from tests.conftest import CONTENT, Clock
 
+from .helpers import Page
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-WIDTHS = (360, 1280)
-HEIGHT = 800
 
 # Without these, Chromium phones home at start and on a closed network that is slow and noisy.
 CHROMIUM_ARGS = [
@@ -28,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-default-apps", "--disable-extensions", "--disable-quic", "--no-first-run",
     "--no-default-browser-check", "--mute-audio", "--force-color-profile=srgb",
-    "--hide-scrollbars", f"--window-size={WIDTHS[-1]},{HEIGHT}",
+    "--hide-scrollbars", "--window-size=1280,800",
 ]
 
 
@@ -95,11 +97,7 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
-def _chrome(tmp_path_factory, name: str, *, javascript: bool = True):
-    # Imported here so that collecting the rest of the suite never needs selenium.
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
+def _chrome(tmp_path_factory, name: str, *, javascript: bool = True) -> webdriver.Chrome:
     os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not fetch anything
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
@@ -131,9 +129,7 @@ def browser_without_js(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    """The shared browser, reset to screen media, no focus and an empty console log."""
-    from .helpers import Page
-
+    """The shared browser, back to screen media and with an empty console log."""
     page = Page(browser)
     page.reset()
     return page

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import pytest
+
+WIDTHS = (360, 1280)  # a small phone, a desktop
 HEIGHT = 800
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SEARCH_RULE = "/<lang>/search"
@@ -37,6 +40,17 @@ PAGES = [
     Target("not-found", "/{lang}/guides/no-such-guide", status=404),
 ]
 LANGS = ["en", "zh"]
+
+
+def open_target(page: Page, live_server, target: Target, lang: str, width: int) -> str:
+    """Load ``target`` in ``lang`` at ``width``, check its status and language; its URL."""
+    if target.needs and not live_server.has_route(target.needs):
+        pytest.skip(f"{target.needs} does not exist yet; {target.name} is checked once it does")
+    page.size(width)
+    url = live_server(target.url(lang))
+    assert page.open(url) == target.status
+    assert page.js("return document.documentElement.lang") == lang
+    return url
 
 
 def axe_source() -> str:

@@ -4,9 +4,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from .conftest import WIDTHS
-from .helpers import FOCUS_STYLE_JS, LANGS, PAGES
-from .test_pages import open_target
+from .helpers import FOCUS_STYLE_JS, LANGS, PAGES, WIDTHS, open_target
 
 MIN_TARGET = 24
 

@@ -3,18 +3,7 @@ violations of the WCAG 2.0, 2.1 and 2.2 A and AA rules, a clean console, and a
 screenshot for a person to look at."""
 import pytest
 
-from .conftest import WIDTHS
-from .helpers import LANGS, PAGES, dump, format_violations, is_problem
-
-
-def open_target(page, live_server, target, lang, width):
-    if target.needs and not live_server.has_route(target.needs):
-        pytest.skip(f"{target.needs} does not exist yet; {target.name} is checked once it does")
-    page.size(width)
-    url = live_server(target.url(lang))
-    assert page.open(url) == target.status
-    assert page.js("return document.documentElement.lang") == lang
-    return url
+from .helpers import LANGS, PAGES, WIDTHS, dump, format_violations, is_problem, open_target
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda w: f"{w}px")

@@ -3,8 +3,7 @@ import base64
 
 import pytest
 
-from .conftest import WIDTHS
-from .helpers import LANGS
+from .helpers import LANGS, WIDTHS
 
 HIDDEN_IN_PRINT = """
 const chrome = [...document.querySelectorAll(

@@ -1,0 +1,157 @@
+"""Index generations: build beside the served one, swap atomically, pick up, retire."""
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from portal.cli import index_command
+from portal.content import load
+from portal.search import Request, Search, build_index, current, ensure_index, generation_dir
+from tests.conftest import CONTENT, NOW, write
+
+BIN = Path(sys.executable).parent
+GUIDE = """---
+title: Ferry safety in high water
+summary: When the river is high, ferries stop.
+kind: prevention
+hazards: [flood]
+updated: 2026-10-01
+review_by: 2027-10-01
+---
+Never board a ferry during a flood warning.
+"""
+
+
+def titles(search, library, q, lang="en"):
+    results = search.search(library, lang, NOW, Request(q))
+    return [hit.slug for hit in results.hits]
+
+
+def generations(index_dir):
+    return sorted(p.name for p in Path(index_dir).iterdir() if p.is_dir())
+
+
+def test_build_writes_a_complete_generation_and_points_current_at_it(tmp_path):
+    library = load(CONTENT)
+    path = build_index(library, tmp_path)
+    assert path == generation_dir(tmp_path, library.generation)
+    assert (path / "READY").is_file()
+    assert current(tmp_path) == path
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".build-")]
+
+
+def test_ensure_builds_once(tmp_path):
+    library = load(CONTENT)
+    first = ensure_index(library, tmp_path)
+    stamp = (first / "READY").stat().st_mtime_ns
+    assert ensure_index(library, tmp_path) == first
+    assert (first / "READY").stat().st_mtime_ns == stamp
+
+
+def test_a_new_generation_is_picked_up_and_the_old_one_keeps_serving_meanwhile(
+        tmp_path, content_dir):
+    old = load(content_dir)
+    build_index(old, tmp_path / "index")
+    search = Search(tmp_path / "index", auto_build=False)
+    assert "ferry-safety" not in titles(search, old, "ferry")
+    write(content_dir / "en/guides/ferry-safety.md", GUIDE)
+    new = load(content_dir)
+    # Not built yet, and this process may not build: the previous index answers.
+    assert titles(search, new, "flood")
+    build_index(new, tmp_path / "index")
+    assert titles(search, new, "ferry") == ["ferry-safety"]
+    assert search.index_for(new).generation == new.generation
+
+
+def test_a_worker_builds_the_missing_generation_itself(tmp_path, content_dir):
+    old = load(content_dir)
+    build_index(old, tmp_path / "index")
+    search = Search(tmp_path / "index")
+    titles(search, old, "flood")
+    write(content_dir / "en/guides/ferry-safety.md", GUIDE)
+    new = load(content_dir)
+    assert titles(search, new, "ferry") == ["ferry-safety"]
+    search.join()
+    assert current(tmp_path / "index").name.endswith(new.generation)
+
+
+def test_old_generations_are_removed_after_the_grace_period(tmp_path, content_dir):
+    index_dir = tmp_path / "index"
+    first = build_index(load(content_dir), index_dir, grace=0)
+    write(content_dir / "en/guides/ferry-safety.md", GUIDE)
+    second = build_index(load(content_dir), index_dir, grace=0)
+    assert (first / "RETIRED").exists()  # marked now, removed on a later swap
+    (content_dir / "en/guides/ferry-safety.md").unlink()
+    write(content_dir / "en/guides/ferry-rules.md", GUIDE)
+    third = build_index(load(content_dir), index_dir, grace=0)
+    assert generations(index_dir) == sorted([second.name, third.name])
+    assert (second / "RETIRED").exists() and not (third / "RETIRED").exists()
+
+
+def test_within_the_grace_period_old_generations_stay(tmp_path, content_dir):
+    index_dir = tmp_path / "index"
+    first = build_index(load(content_dir), index_dir)
+    write(content_dir / "en/guides/ferry-safety.md", GUIDE)
+    build_index(load(content_dir), index_dir)
+    (content_dir / "en/guides/ferry-safety.md").unlink()
+    assert build_index(load(content_dir), index_dir) == first  # back: revived, not rebuilt
+    assert not (first / "RETIRED").exists()
+    assert len(generations(index_dir)) == 2
+
+
+def test_an_open_index_keeps_answering_after_its_files_are_removed(tmp_path):
+    library = load(CONTENT)
+    search = Search(tmp_path, auto_build=False)
+    build_index(library, tmp_path)
+    assert titles(search, library, "flood")
+    shutil.rmtree(generation_dir(tmp_path, library.generation))
+    assert titles(search, library, "earthquake")
+
+
+def test_several_processes_building_at_once_share_one_build_without_lock_errors(
+        tmp_path, content_dir):
+    write(content_dir / "en/guides/ferry-safety.md", GUIDE)
+    command = [str(BIN / "portal"), "index", "--content-dir", str(content_dir),
+               "--index-dir", str(tmp_path / "index")]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(3)]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    assert sum(b"built in" in out for out, _ in outputs) == 1
+    assert len(generations(tmp_path / "index")) == 1
+
+
+def test_portal_index_command(tmp_path):
+    result = CliRunner().invoke(index_command, ["--content-dir", str(CONTENT),
+                                                "--index-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "built in" in result.output
+    again = CliRunner().invoke(index_command, ["--content-dir", str(CONTENT),
+                                               "--index-dir", str(tmp_path)])
+    assert "up to date" in again.output
+
+
+def test_portal_index_reports_unusable_content(tmp_path):
+    result = CliRunner().invoke(index_command, ["--content-dir", str(tmp_path / "missing"),
+                                                "--index-dir", str(tmp_path / "index")])
+    assert result.exit_code != 0 and "site.yml" in result.output
+
+
+def test_the_app_builds_the_index_at_start_when_absent(make_app, tmp_path):
+    app = make_app()
+    library = app.extensions["portal.store"].library
+    assert current(tmp_path / "index") == generation_dir(tmp_path / "index", library.generation)
+    assert "index" in app.cli.commands
+
+
+def test_scheduled_items_need_no_rebuild(tmp_path):
+    library = load(CONTENT)
+    search = Search(tmp_path)
+    build_index(library, tmp_path)
+    before = search.search(library, "en", NOW, Request("drill"))
+    later = NOW + dt.timedelta(days=20)
+    after = search.search(library, "en", later, Request("drill"))
+    assert before.total == 0 and [h.slug for h in after.hits] == ["scheduled-drill"]
