@@ -7,6 +7,7 @@ are represented as in real use.
 """
 from __future__ import annotations
 
+import functools
 import random
 import re
 import shutil
@@ -17,6 +18,7 @@ BUNDLED = ROOT / "content"
 FRONT = re.compile(r"^---\n(.*?)\n---\n", re.S)
 
 
+@functools.cache
 def _bodies(lang: str, section: str) -> list[tuple[str, str]]:
     """(front matter, body) of every bundled file of one kind."""
     found = []

@@ -57,6 +57,7 @@ def ui_strings():
 @pytest.mark.parametrize("url", [
     "/zh/", "/zh/guides/", "/zh/guides/flood-safety", "/zh/hazards/flood", "/zh/hotlines",
     "/zh/pages/about", "/zh/disclosures/", "/zh/disclosures/cold-wave-alert", "/zh/nothing",
+    "/zh/disclosures/tap-water-rumour", "/zh/search?q=洪水", "/zh/search?q=qqqxyz", "/zh/search",
 ])
 def test_chinese_pages_show_no_english_ui_string(client, url):
     html = client.get(url).get_data(as_text=True)

@@ -70,10 +70,10 @@ def parse(text: str) -> Parsed:
         phrase = match.group(1) is not None
         part = " ".join((match.group(1) if phrase else match.group(2)).split())
         found = tuple(terms(part))
-        if any(_single(t) for t in found):
+        if any(is_single(t) for t in found):
             kept = []
             for term in found:
-                if _single(term):
+                if is_single(term):
                     if singles == 0:
                         continue
                     singles -= 1
@@ -100,7 +100,7 @@ def to_query(parsed: Parsed, require_all: bool = True, expand: Expand | None = N
     return Q.And(built) if require_all else Q.Or(built)
 
 
-def _single(term: str) -> bool:
+def is_single(term: str) -> bool:
     return len(term) == 1 and is_cjk(term)
 
 
@@ -110,8 +110,8 @@ def _itself(field: str, char: str) -> tuple[str, ...]:
 
 def _clause(clause: Clause, expand: Expand) -> Q.Query:
     # A lone CJK character is not a bigram: it stands for the bigrams it starts.
-    singles = [t for t in clause.terms if _single(t)]
-    rest = [t for t in clause.terms if not _single(t)]
+    singles = [t for t in clause.terms if is_single(t)]
+    rest = [t for t in clause.terms if not is_single(t)]
     parts: list[Q.Query] = []
     if rest:
         parts.append(Q.Or([_in_field(field, rest, clause.phrase, boost)
