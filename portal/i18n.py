@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from babel import Locale
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import Babel, format_date
 
 from .content import localized
@@ -55,21 +55,27 @@ def format_when(value) -> str:
             f"(UTC{offset[:3]}:{offset[3:]})")
 
 
-def alternates() -> list[tuple[str, str]]:
-    """(lang, absolute URL) of this page in every language, for hreflang and the switcher."""
+def alternates(absolute: bool = True) -> list[tuple[str, str]]:
+    """(lang, URL) of this page in every language: absolute for hreflang links,
+    relative for the language switcher, which must also work on a mirror."""
     if request.endpoint is None or request.url_rule is None or "lang" not in request.url_rule.arguments:
         return []
     args = dict(request.view_args or {})
     args.update(request.args.to_dict())
-    return [(code, absolute_url(request.endpoint, **{**args, "lang": code}))
-            for code in languages()]
+    build = absolute_url if absolute else url_for
+    return [(code, build(request.endpoint, **{**args, "lang": code})) for code in languages()]
+
+
+def page_url() -> str:
+    """This page's public address (printed on paper copies)."""
+    return current_app.config["BASE_URL"].rstrip("/") + request.full_path.rstrip("?")
 
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=current_lang,
           default_translation_directories=app.config["TRANSLATIONS_DIR"])
     app.jinja_env.globals.update(
-        languages=languages, language_name=language_name, alternates=alternates,
+        languages=languages, language_name=language_name, alternates=alternates, page_url=page_url,
         current_lang=current_lang)
     app.jinja_env.filters.update(
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",

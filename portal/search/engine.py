@@ -131,9 +131,9 @@ class SearchIndex:
         candidates = {docnum for docnum in matched if groups[docnum].group in kept}
         # Each group has at most one document per language among the candidates.
         limit = max(1, needed * max(1, visible.languages))
-        ranked, late = rank(searcher, to_query(parsed, require_all,
-                                               self.matching.expander(searcher)),
-                            candidates, limit, deadline)
+        query = to_query(parsed, require_all, self.matching.expander(searcher),
+                         phrases_checked=True)
+        ranked, late = rank(searcher, query, candidates, limit, deadline)
         order, seen = [], set()
         for score, docnum in ranked:
             group = groups[docnum].group

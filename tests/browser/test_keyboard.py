@@ -24,14 +24,14 @@ def active(page):
 @pytest.mark.parametrize("path", ["/{lang}/", "/{lang}/guides/flood-safety"])
 def test_skip_link_moves_focus_to_main(page, live_server, lang, path):
     page.size(WIDTHS[0])
-    page.open(live_server(path.format(lang=lang)))
+    assert page.open(live_server(path.format(lang=lang))) == 200
     main = page.js("return document.querySelector('main, [role=main]')")
     press(page, Keys.TAB)
     skip = active(page)
     assert page.js("return arguments[0].hash", skip) == "#" + main.get_attribute("id"), \
         "the first Tab stop is not a link to the main content"
-    top, bottom = page.js("const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom]",
-                          skip)
+    top, bottom = page.js(
+        "const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom]", skip)
     assert 0 <= top and bottom <= page.js("return innerHeight"), "the skip link is off screen"
     press(page, Keys.ENTER)
     assert active(page) == main
@@ -60,10 +60,10 @@ def test_tab_reaches_every_control_in_order_with_visible_focus(page, live_server
     tabbed = page.js("return window.__tabbed")
 
     reached = [element for element, _, _ in tabbed]
-    assert page.describe(reached) == page.describe(expected), "Tab order is not document order"
+    names = page.describe(expected)
+    assert page.describe(reached) == names, "Tab order is not document order"
     assert reached == expected
     invisible = []
-    names = page.describe(expected)
     for name, before, (_, after, focus_visible) in zip(names, unfocused, tabbed):
         indicator = (after["outline"] not in ("none", before["outline"])
                      or after["boxShadow"] not in ("none", before["boxShadow"]))
@@ -103,8 +103,7 @@ return [...document.querySelectorAll(
 @pytest.mark.parametrize("target", PAGES, ids=lambda t: t.name)
 def test_targets_are_at_least_24px(page, live_server, target, lang, width):
     open_target(page, live_server, target, lang, width)
-    small = [(el, f"{w:.1f}x{h:.1f}") for el, w, h in page.js(TARGETS_JS)
-             if w < MIN_TARGET or h < MIN_TARGET]
-    small = [f"{name}: {size}" for name, (_, size) in zip(page.describe([e for e, _ in small]), small)]
-    assert not small, f"targets smaller than {MIN_TARGET}px on {target.url(lang)}:\n" \
-        + "\n".join(small)
+    small = [(el, w, h) for el, w, h in page.js(TARGETS_JS) if min(w, h) < MIN_TARGET]
+    names = page.describe([el for el, _, _ in small])
+    assert not small, f"targets smaller than {MIN_TARGET}px on {target.url(lang)}:\n" + "\n".join(
+        f"{name}: {w:.1f}x{h:.1f}" for name, (_, w, h) in zip(names, small))

@@ -24,7 +24,7 @@ def test_prints_without_navigation_and_with_its_address(page, live_server, scree
                                                         path):
     url = live_server(path.format(lang=lang))
     page.size(WIDTHS[-1])
-    page.open(url)
+    assert page.open(url) == 200
     main = "return document.querySelector('main').innerText"
     assert url not in page.js(main), "the printed-from line shows on screen"
 
