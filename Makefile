@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-test translations messages index check bench system-test-deps clean
+.PHONY: run test install install-test translations messages index check bench bench-deps system-test-deps clean
 
 run: install translations index
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
@@ -49,8 +49,18 @@ system-test-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; \
 	else echo "warning: chromium, chromium-driver or fonts-wqy-microhei is not installed; run as root or install them"; fi
 
-bench: install-test translations
+bench: install-test translations bench-deps
 	$(BIN)/python -m bench
+
+# nginx and wrk for the page benchmarks come from Debian; installed when we are root.
+# RUNLEVEL=1 keeps the package from starting a system nginx on port 80: the bench
+# starts its own on 127.0.0.1 and stops it.
+bench-deps:
+	@if [ -x /usr/sbin/nginx ] && command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && { RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk >/dev/null \
+		|| RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null; }; \
+	else echo "warning: nginx and wrk are not installed; run as root or install them"; fi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -146,6 +146,69 @@ def fts_search(db: sqlite3.Connection, text: str) -> int:
     return len(rows)
 
 
+def segmentation(library: Library, rng: random.Random, probes: int = 300) -> None:
+    """CJK bigrams against jieba's whoosh analyzer (run when jieba is installed): does a
+    phrase from a document, quoted, unquoted or split at random points, find it?"""
+    try:
+        import jieba
+        from jieba.analyse import ChineseAnalyzer
+    except ImportError:
+        print("segmentation: jieba is not installed; `pip install jieba` to compare")
+        return
+    import logging
+
+    from whoosh import fields, index
+    from whoosh.qparser import QueryParser
+
+    from portal.search import query as search_query
+    from portal.search.analysis import analyzer
+    from portal.search.matching import _prefixed
+    from portal.search.query import to_query
+    from portal.search.text import plain_text
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    docs = [(str(n), plain_text(item.html)) for n, item in enumerate(library.all())
+            if item.lang == "zh"][:2000]
+    picked = []
+    for doc, text in rng.sample(docs, probes):
+        run = rng.choice(re.findall(r"[\u4e00-\u9fff]{8,}", text) or ["无"])
+        if len(run) < 8:
+            continue
+        start = rng.randrange(0, len(run) - 6)
+        phrase = run[start:start + rng.randint(4, 8)]
+        a, b = sorted(rng.sample(range(1, len(phrase)), 2))
+        picked.append((doc, phrase, f"{phrase[:a]} {phrase[a:b]} {phrase[b:]}"))
+    boosts, search_query.BOOSTS = search_query.BOOSTS, {"body": 1.0}
+    try:
+        for name, analysis in (("bigram", analyzer()), ("jieba", ChineseAnalyzer())):
+            with tempfile.TemporaryDirectory() as tmp:
+                ix = index.create_in(tmp, fields.Schema(id=fields.ID(stored=True),
+                                                        body=fields.TEXT(analyzer=analysis)))
+                started = time.perf_counter()
+                with ix.writer(limitmb=256) as writer:
+                    for doc, text in docs:
+                        writer.add_document(id=doc, body=text)
+                built = time.perf_counter() - started
+                with ix.searcher() as searcher:
+                    def finds(text: str, doc: str) -> bool:
+                        if name == "jieba":
+                            query = QueryParser("body", ix.schema).parse(text)
+                        else:
+                            parsed = parse(text)
+                            query = to_query(parsed, expand=lambda f, c: _prefixed(
+                                searcher.reader(), f, c))
+                        return any(hit["id"] == doc for hit in searcher.search(query, limit=None))
+                    found = [sum(finds(q, doc) for doc, q in pairs) for pairs in (
+                        [(d, f'"{p}"') for d, p, _ in picked], [(d, p) for d, p, _ in picked],
+                        [(d, s) for d, _, s in picked])]
+                ix.close()
+            print(f"segmentation {name:6}: {len(docs)} zh documents indexed in {built:5.1f} s;"
+                  f" of {len(picked)} phrases found quoted {found[0]}, unquoted {found[1]},"
+                  f" split differently {found[2]}")
+    finally:
+        search_query.BOOSTS = boosts
+
+
 def timed(run, queries) -> list[float]:
     out = []
     for text in queries:
@@ -197,6 +260,7 @@ def main() -> None:
               f"{pct(values, 50) / pct(fts, 50):12.2f}x{pct(values, 95) / pct(fts, 95):12.2f}x")
     slow = sum(1 for v in cold if v > 200)
     print(f"uncached searches over 200 ms: {slow} of {len(cold)}")
+    segmentation(library, rng)
 
 
 if __name__ == "__main__":

@@ -80,5 +80,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",
         when=format_when,
+        pair_with=lambda key, names: (key, names[key]),
         loc=lambda names: localized(names, current_lang(), app.config["DEFAULT_LANG"]),
     )

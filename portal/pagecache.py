@@ -19,6 +19,7 @@ least recently used out first, so endless query strings cannot exhaust memory.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from typing import NamedTuple
@@ -109,10 +110,16 @@ class CachedPages:
 
     def __init__(self, app, cache: PageCache, store: ContentStore):
         self.app, self.cache, self.store = app, cache, store
+        self.pid = None
 
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
         if method != "GET" and method != "HEAD":
+            return self.app(environ, start_response)
+        if self.pid != os.getpid():
+            # The first request in each process goes through Flask, so that hooks which
+            # start per-process work (the content watcher's thread) run after a fork.
+            self.pid = os.getpid()
             return self.app(environ, start_response)
         now = self.store.now()
         page = self.cache.get(content_state(self.store.library, now), page_key(environ))

@@ -14,7 +14,7 @@ from whoosh.collectors import TimeLimit, TopCollector, WrappingCollector
 from whoosh.searching import Searcher
 
 from .cache import LRU
-from .query import BOOSTS, Clause, Parsed, is_single
+from .query import BOOSTS, Clause, Parsed, is_single, single_terms
 
 FIELDS = tuple(BOOSTS)
 # A lone CJK character stands for at most this many of the bigrams it starts,
@@ -80,7 +80,8 @@ class Matching:
             parts.append(found)
         for char in dict.fromkeys(singles):
             parts.append(set().union(*(self.term_docs(searcher, field, term)
-                                       for field in FIELDS for term in expand(field, char))))
+                                       for field in FIELDS
+                                       for term in single_terms(clause, field, char, expand))))
         return set.intersection(*parts)
 
 

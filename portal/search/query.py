@@ -37,6 +37,9 @@ class Clause:
     text: str
     terms: tuple[str, ...]
     phrase: bool
+    # For a lone CJK character typed between CJK words ("切勿 在 流动"): the bigrams
+    # it forms with them, which text written without spaces contains (勿在, 在流).
+    joins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,11 @@ class Parsed:
 
     @property
     def key(self) -> tuple:
-        return tuple((c.terms, c.phrase) for c in self.clauses)
+        return tuple((c.terms, c.phrase, c.joins) for c in self.clauses)
 
     def wanted(self) -> frozenset[str]:
         """Every term, for highlighting."""
-        return frozenset(t for c in self.clauses for t in c.terms)
+        return frozenset(t for c in self.clauses for t in (*c.terms, *c.joins))
 
 
 def clean(text: str) -> str:
@@ -66,9 +69,10 @@ def parse(text: str) -> Parsed:
     raw = raw[:MAX_CHARS]
     clauses: list[Clause] = []
     budget, singles = MAX_TERMS, MAX_SINGLES
-    for match in PART.finditer(raw.translate(QUOTES)):
-        phrase = match.group(1) is not None
-        part = " ".join((match.group(1) if phrase else match.group(2)).split())
+    parts = [(match.group(1) is not None, " ".join((match.group(1) or match.group(2) or "")
+                                                   .split()))
+             for match in PART.finditer(raw.translate(QUOTES))]
+    for n, (phrase, part) in enumerate(parts):
         found = tuple(terms(part))
         if any(is_single(t) for t in found):
             kept = []
@@ -88,8 +92,21 @@ def parse(text: str) -> Parsed:
         if len(found) > budget:
             found, shortened = found[:budget], True
         budget -= len(found)
-        clauses.append(Clause(part, found, phrase and len(found) > 1))
+        joins = _joins(part, parts[n - 1][1] if n else "",
+                       parts[n + 1][1] if n + 1 < len(parts) else "")
+        clauses.append(Clause(part, found, phrase and len(found) > 1, joins))
     return Parsed(raw, tuple(clauses), shortened)
+
+
+def _joins(part: str, before: str, after: str) -> tuple[str, ...]:
+    if not is_single(part):
+        return ()
+    joined = []
+    if before and is_cjk(before[-1]):
+        joined.append(before[-1] + part)
+    if after and is_cjk(after[0]):
+        joined.append(part + after[0])
+    return tuple(joined)
 
 
 def to_query(parsed: Parsed, require_all: bool = True, expand: Expand | None = None,
@@ -123,9 +140,16 @@ def _clause(clause: Clause, expand: Expand, phrases_checked: bool) -> Q.Query:
         parts.append(Q.Or([_in_field(field, rest, mode, boost)
                            for field, boost in BOOSTS.items()]))
     for char in dict.fromkeys(singles):
-        parts.append(Q.Or([Q.Or([Q.Term(field, t) for t in expand(field, char)], boost=boost)
+        parts.append(Q.Or([Q.Or([Q.Term(field, t) for t in single_terms(clause, field, char,
+                                                                         expand)], boost=boost)
                            for field, boost in BOOSTS.items()]))
     return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+def single_terms(clause: Clause, field: str, char: str, expand: Expand) -> tuple[str, ...]:
+    """What a lone CJK character matches: the bigrams it forms with its neighbours in
+    the query, and the commonest it starts in the index."""
+    return tuple(dict.fromkeys((*clause.joins, *expand(field, char))))
 
 
 def _in_field(field: str, words: list[str], mode: str, boost: float) -> Q.Query:
