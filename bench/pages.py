@@ -27,7 +27,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ._corpus import write_tree
+from .corpus import write_tree
 from ._servers import ROOT, Servers, WrkResult, fetch, free_port, median_result, memory, tool, wrk
 
 RUNS = int(os.environ.get("BENCH_RUNS", 3))
@@ -62,10 +62,10 @@ class Table:
         print(line, flush=True)
 
 
-def paired(ours, baseline) -> tuple[WrkResult, WrkResult, float]:
-    """RUNS pairs of runs, the order swapped every pair; the medians of each side and
-    the median of the per-pair ratios (pairs share the machine's state of the moment)."""
-    mine, theirs, ratios = [], [], []
+def paired(what: str, ours, baseline) -> tuple[WrkResult, WrkResult, float]:
+    """RUNS pairs of runs, the order swapped every pair so that neither side always
+    runs first; the medians of each side and the ratio of the medians."""
+    mine, theirs = [], []
     for n in range(RUNS):
         if n % 2:
             b, a = baseline(), ours()
@@ -73,8 +73,10 @@ def paired(ours, baseline) -> tuple[WrkResult, WrkResult, float]:
             a, b = ours(), baseline()
         mine.append(a)
         theirs.append(b)
-        ratios.append(a.requests_per_second / b.requests_per_second)
-    return median_result(mine), median_result(theirs), statistics.median(ratios)
+        print(f"  {what}, run {n + 1}: {a.requests_per_second:,.0f} against "
+              f"{b.requests_per_second:,.0f} req/s", flush=True)
+    ours_m, base_m = median_result(mine), median_result(theirs)
+    return ours_m, base_m, ours_m.requests_per_second / base_m.requests_per_second
 
 
 def rps(result: WrkResult) -> str:
@@ -236,7 +238,8 @@ def _run(servers: Servers, workdir: Path, table: Table) -> None:
     assert fetch(bare.port, path)[2] == body
 
     # Cached page under gunicorn, against bare Flask.
-    ours_m, base_m, ratio = paired(lambda: wrk(portal.port, path, 2, 64, SECONDS),
+    ours_m, base_m, ratio = paired("gunicorn",
+                                   lambda: wrk(portal.port, path, 2, 64, SECONDS),
                                    lambda: wrk(bare.port, path, 2, 64, SECONDS))
     table.add("guide page, gunicorn, wrk -c64", rps(ours_m), f"bare Flask {rps(base_m)}",
               f"{ratio:.2f}", ">= 0.9", ratio >= 0.9)
@@ -255,7 +258,7 @@ def _run(servers: Servers, workdir: Path, table: Table) -> None:
     assert fetch(static_port, path)[2] == proxied
     cache_status = fetch(listen, path)[1].get("X-Cache")
     assert cache_status in ("HIT", "UPDATING", "REVALIDATED"), cache_status
-    ours_m, base_m, ratio = paired(lambda: wrk(listen, path, 2, 64, SECONDS),
+    ours_m, base_m, ratio = paired("nginx", lambda: wrk(listen, path, 2, 64, SECONDS),
                                    lambda: wrk(static_port, path, 2, 64, SECONDS))
     table.add("guide page, nginx micro-cache, wrk -c64", rps(ours_m),
               f"nginx static file {rps(base_m)}", f"{ratio:.2f}", ">= 0.8", ratio >= 0.8)
@@ -276,7 +279,8 @@ def _run(servers: Servers, workdir: Path, table: Table) -> None:
     servers.stop(nginx)
 
     # A surge: 256 connections at once on the cached page, against the bare app.
-    ours_m, base_m, ratio = paired(lambda: wrk(portal.port, path, 2, 256, SURGE_SECONDS),
+    ours_m, base_m, ratio = paired("surge",
+                                   lambda: wrk(portal.port, path, 2, 256, SURGE_SECONDS),
                                    lambda: wrk(bare.port, path, 2, 256, SURGE_SECONDS))
     label = f"surge {SURGE_SECONDS} s, wrk -c256"
     table.add(f"{label}: errors", f"{ours_m.errors:,.0f} of {ours_m.requests:,.0f}",
@@ -296,7 +300,8 @@ def _run(servers: Servers, workdir: Path, table: Table) -> None:
     small_rate = _first_views(portal.port, bundled_pages)
     small = worker_memory(portal)
     servers.stop(portal)
-    content = write_tree(workdir / "content-large", DOCUMENTS)
+    content = workdir / "content-large"
+    write_tree(content, DOCUMENTS)
     started = time.monotonic()
     large = servers.gunicorn("portal-large", "wsgi:app",
                              {**env, "PORTAL_CONTENT_DIR": str(content),

@@ -94,7 +94,8 @@ def test_header_is_on_every_answer(get, header, value):
 
 def test_permissions_policy_turns_off_powerful_features_everywhere(get):
     for name, response in all_answers(get).items():
-        policy = dict(p.strip().split("=") for p in response.headers["Permissions-Policy"].split(","))
+        policy = dict(part.strip().split("=")
+                      for part in response.headers["Permissions-Policy"].split(","))
         for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
             assert policy[feature] == "()", (name, feature)
 

@@ -137,7 +137,8 @@ class Inspector(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        if tag == "script" and values.get("type") == "application/ld+json" and not values.get("src"):
+        if tag == "script" and values.get("type") == "application/ld+json" \
+                and not values.get("src"):
             self._ld = []
         elif tag == "form" and (values.get("action") or "").startswith("/"):
             pass  # the site's own search and filter forms

@@ -119,3 +119,9 @@ def test_snippet_is_a_window_around_the_best_match():
 def test_no_match_no_snippet_and_leading_text_instead():
     assert snippet("nothing here", frozenset(["flood"])) == ()
     assert leading("a " * 300)[0][0].endswith(" …")
+
+
+def test_a_lone_character_between_cjk_words_also_stands_for_its_joins():
+    clauses = parse("切勿 在 流动 hello 水").clauses
+    assert [c.joins for c in clauses] == [(), ("勿在", "在流"), (), (), ()]
+    assert "在流" in parse("切勿 在 流动").wanted()

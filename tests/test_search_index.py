@@ -155,3 +155,35 @@ def test_scheduled_items_need_no_rebuild(tmp_path):
     later = NOW + dt.timedelta(days=20)
     after = search.search(library, "en", later, Request("drill"))
     assert before.total == 0 and [h.slug for h in after.hits] == ["scheduled-drill"]
+
+
+def test_a_few_changes_update_a_copy_of_the_current_generation(tmp_path, content_dir):
+    index_dir = tmp_path / "index"
+    built = []
+    first = build_index(load(content_dir), index_dir, on_built=lambda n, s: built.append(n))
+    write(content_dir / "en/guides/ferry-safety.md", GUIDE)
+    flood = content_dir / "en/guides/flood-safety.md"
+    flood.write_text(flood.read_text().replace("Turn around, don't drown.", "Kayaks capsize."))
+    (content_dir / "en/guides/fire-escape-plan.md").unlink()
+    library = load(content_dir)
+    second = build_index(library, index_dir, on_built=lambda n, s: built.append(n))
+    assert built[1] == 2 < built[0]  # the new guide and the changed one, not everything
+    assert (first / "READY").exists()  # the served generation was not touched
+    search = Search(index_dir, auto_build=False)
+    assert titles(search, library, "ferry") == ["ferry-safety"]
+    assert titles(search, library, "kayaks") == ["flood-safety"]
+    assert titles(search, library, '"turn around"') == []
+    assert titles(search, library, "flood") and "fire-escape-plan" not in titles(
+        search, library, "fire escape")
+    vocabulary = search.index_for(library).vocabulary
+    assert vocabulary.nearest("kayacs") == "kayaks" and "drown" not in vocabulary.counts
+    assert search.index_for(library).path == second
+
+
+def test_many_changes_are_written_afresh(tmp_path, content_dir, monkeypatch):
+    monkeypatch.setattr("portal.search.documents.UPDATE_LIMIT", 0)
+    built = []
+    build_index(load(content_dir), tmp_path, on_built=lambda n, s: built.append(n))
+    write(content_dir / "en/guides/ferry-safety.md", GUIDE)
+    build_index(load(content_dir), tmp_path, on_built=lambda n, s: built.append(n))
+    assert built[1] == built[0] + 1

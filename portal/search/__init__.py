@@ -14,10 +14,10 @@ from pathlib import Path
 
 from ..content import Library
 from .build import GRACE, build_index, current, ensure_index, generation_dir, is_complete
-from .engine import TIME_LIMIT, SearchIndex
+from .engine import SearchIndex
 from .results import Hit, Request, Results
 
-__all__ = ["GRACE", "TIME_LIMIT", "Hit", "Request", "Results", "Search", "SearchIndex",
+__all__ = ["GRACE", "Hit", "Request", "Results", "Search", "SearchIndex",
            "build_index", "current", "ensure_index", "generation_dir", "init_app", "is_complete"]
 
 log = logging.getLogger(__name__)

@@ -3,12 +3,14 @@
 Layout of the index directory::
 
     CURRENT            name of the newest generation built (written with os.replace)
-    v1-<generation>/   one complete whoosh index, never written after READY appears
+    v2-<generation>/   one complete whoosh index, never written after READY appears,
+                       with the documents' fingerprints and the spelling vocabulary
     .build-*/          an index being built; renamed into place when complete
     .lock              serialises builders, across processes
 
-A served index is never written: a new generation is built beside it and only
-renamed into place once complete, so readers (every gunicorn worker) open
+A served index is never written: a new generation is built beside it (as an
+updated copy of the current one when few items changed) and only renamed into
+place once complete, so readers (every gunicorn worker) open
 either the old one or the new one, and whoosh's write lock is never contended.
 Generations no longer current are removed after a grace period, long enough
 for workers still answering from them to move on.
@@ -16,93 +18,26 @@ for workers still answering from them to move on.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
-import json
 import logging
 import os
 import shutil
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from whoosh import fields, index
-
-from ..content import Disclosure, Guide, Item, Library
-from .analysis import analyzer, words
-from .text import plain_text
+from ..content import Library
+from .documents import update, write
 
 log = logging.getLogger(__name__)
 
 # Bump when analysis or the schema changes: an old index then no longer matches.
-VERSION = "v1"
+VERSION = "v2"
 POINTER = "CURRENT"
 READY = "READY"
-VOCABULARY = "words.json"
 RETIRED = "RETIRED"
-GRACE = 600.0
-
-
-def schema() -> fields.Schema:
-    text = analyzer()
-    return fields.Schema(
-        key=fields.ID(stored=True, unique=True, sortable=True),
-        lang=fields.ID(stored=True),
-        section=fields.ID(stored=True),
-        kind=fields.ID(stored=True),
-        type=fields.ID(stored=True),
-        hazards=fields.KEYWORD(stored=True),
-        date=fields.DATETIME(stored=True),
-        title=fields.TEXT(analyzer=text, stored=True),
-        summary=fields.TEXT(analyzer=text, stored=True),
-        body=fields.TEXT(analyzer=text, stored=True),
-        keywords=fields.TEXT(analyzer=text),
-    )
-
-
-def item_key(item: Item) -> str:
-    return f"{item.lang}/{item.section}/{item.slug}"
-
-
-def document(library: Library, item: Item) -> dict:
-    """The search document for one item: what is indexed and what snippets come from."""
-    site = library.site
-    summary = item.summary
-    keywords = [name for key in item.hazards if key in site.hazards
-                for name in site.hazards[key].names.values()]
-    date = None
-    if isinstance(item, Guide):
-        date = item.updated
-    if isinstance(item, Disclosure):
-        date = item.published
-        summary = " ".join(filter(None, [summary, item.claim]))
-        keywords += [*site.issuers[item.issuer].names.values()] if item.issuer in site.issuers \
-            else []
-        keywords += [item.area or ""]
-    body = plain_text(item.html)
-    return {
-        "key": item_key(item),
-        "lang": item.lang,
-        "section": item.section,
-        "kind": getattr(item, "kind", "") or "",
-        "type": getattr(item, "type", "") or "",
-        "hazards": " ".join(item.hazards),
-        "date": _datetime(date),
-        "title": item.title,
-        "summary": summary,
-        "body": body,
-        "keywords": " ".join(keywords),
-    }
-
-
-def _datetime(value):
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return dt.datetime(value.year, value.month, value.day)
+GRACE = 120.0
 
 
 def generation_dir(index_dir: Path | str, generation: str) -> Path:
@@ -147,9 +82,14 @@ def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
             return None
         if not is_complete(target):
             started = time.perf_counter()
+            base = current(root)
             tmp = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
             try:
-                count = _write(library, tmp)
+                count = update(library, base, tmp) if base is not None else None
+                if count is None:
+                    shutil.rmtree(tmp)
+                    tmp.mkdir()
+                    count = write(library, tmp)
                 (tmp / READY).write_text(library.generation, encoding="utf-8")
                 if target.exists():  # an incomplete leftover of a crash
                     shutil.rmtree(target)
@@ -164,31 +104,6 @@ def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
         _point(root, target.name)
         _retire(root, target.name, grace)
     return target
-
-
-def _write(library: Library, path: Path) -> int:
-    ix = index.create_in(str(path), schema())
-    writer = ix.writer(limitmb=256)
-    vocabulary: Counter[str] = Counter()
-    count = 0
-    try:
-        for item in library.all():
-            if item.draft:  # never public; scheduled items are filtered at query time
-                continue
-            doc = document(library, item)
-            writer.add_document(**doc)
-            vocabulary.update(set(words(" ".join((doc["title"], doc["summary"], doc["body"])))))
-            count += 1
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    ix.close()
-    # Spelling suggestions need unstemmed words and how common each is; a file
-    # beside the index costs far less to build than a whoosh field would.
-    with open(path / VOCABULARY, "w", encoding="utf-8") as handle:
-        json.dump(dict(vocabulary.most_common()), handle, ensure_ascii=False)
-    return count
 
 
 def _point(root: Path, name: str) -> None:

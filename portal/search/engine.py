@@ -14,7 +14,8 @@ from whoosh.collectors import TimeLimit
 from whoosh.searching import Searcher
 
 from ..content import Library
-from .build import READY, VOCABULARY
+from .build import READY
+from .documents import VOCABULARY
 from .cache import LRU
 from .matching import Matching, rank
 from .query import Parsed, parse, to_query
@@ -48,8 +49,12 @@ class SearchIndex:
         self.matching = Matching()
         self.vocabulary = Vocabulary.load(path / VOCABULARY)
         with self._searcher() as searcher:
-            keys = list(searcher.reader().column_reader("key"))
-        self.docnums = {key: docnum for docnum, key in enumerate(keys)}
+            reader = searcher.reader()
+            keys = list(reader.column_reader("key"))
+            # An updated generation still holds the replaced versions, deleted.
+            deleted = set(reader.all_doc_ids()) ^ set(range(len(keys))) \
+                if reader.has_deletions() else set()
+        self.docnums = {key: n for n, key in enumerate(keys) if n not in deleted}
 
     def __len__(self) -> int:
         return len(self.docnums)

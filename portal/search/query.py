@@ -58,7 +58,9 @@ class Parsed:
 
 
 def clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text)
+    """Whitespace collapsed, invisible and control characters gone; at most twice
+    MAX_CHARS long, so that cleaning a huge query string costs little."""
+    text = unicodedata.normalize("NFC", " ".join(text.split())[:MAX_CHARS * 2])
     text = "".join(" " if unicodedata.category(ch) in UNWANTED else ch for ch in text)
     return " ".join(text.split())
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..content import Disclosure, Guide, Library
-from .build import item_key
+from .documents import item_key
 from .text import Snippet
 
 FACETS = ("kind", "type", "hazard")

@@ -1,0 +1,168 @@
+"""Items as search documents, and writing them into a whoosh index directory.
+
+An index is written whole, or as an update of the previous generation when
+only a few items changed: the previous directory is copied, changed and
+removed items are deleted, new versions added. Both leave beside the index the
+fingerprint of every document (to know what changed next time) and the
+spelling vocabulary.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from whoosh import fields, index
+
+from ..content import Disclosure, Guide, Item, Library
+from .analysis import analyzer, words
+from .text import plain_text
+
+VOCABULARY = "words.json"
+FINGERPRINTS = "documents.json"
+TEXT = ("title", "summary", "body")
+# Past this many changed documents (or a quarter of all), writing afresh is simpler
+# and the index stays one compact segment.
+UPDATE_LIMIT = 500
+
+
+def schema() -> fields.Schema:
+    text = analyzer()
+    return fields.Schema(
+        key=fields.ID(stored=True, unique=True, sortable=True),
+        lang=fields.ID(stored=True),
+        section=fields.ID(stored=True),
+        kind=fields.ID(stored=True),
+        type=fields.ID(stored=True),
+        hazards=fields.KEYWORD(stored=True),
+        date=fields.DATETIME(stored=True),
+        title=fields.TEXT(analyzer=text, stored=True),
+        summary=fields.TEXT(analyzer=text, stored=True),
+        body=fields.TEXT(analyzer=text, stored=True),
+        keywords=fields.TEXT(analyzer=text),
+    )
+
+
+def item_key(item: Item) -> str:
+    return f"{item.lang}/{item.section}/{item.slug}"
+
+
+def document(library: Library, item: Item) -> dict:
+    """The search document for one item: what is indexed and what snippets come from."""
+    site = library.site
+    summary = item.summary
+    keywords = [name for key in item.hazards if key in site.hazards
+                for name in site.hazards[key].names.values()]
+    date = None
+    if isinstance(item, Guide):
+        date = item.updated
+    if isinstance(item, Disclosure):
+        date = item.published
+        summary = " ".join(filter(None, [summary, item.claim]))
+        if item.issuer in site.issuers:
+            keywords += site.issuers[item.issuer].names.values()
+        keywords.append(item.area or "")
+    return {
+        "key": item_key(item),
+        "lang": item.lang,
+        "section": item.section,
+        "kind": getattr(item, "kind", "") or "",
+        "type": getattr(item, "type", "") or "",
+        "hazards": " ".join(item.hazards),
+        "date": _datetime(date),
+        "title": item.title,
+        "summary": summary,
+        "body": plain_text(item.html),
+        "keywords": " ".join(keywords),
+    }
+
+
+def fingerprint(library: Library, item: Item) -> str:
+    """Changes whenever the item's search document would."""
+    parts = (library.site_digest, item.title, item.summary, item.html, item.hazards,
+             *(str(getattr(item, name, None)) for name in (
+                 "kind", "type", "claim", "issuer", "area", "updated", "published")))
+    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+
+def _datetime(value):
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def _indexable(library: Library) -> dict[str, Item]:
+    # Drafts are never public; scheduled items are indexed and filtered at query time.
+    return {item_key(item): item for item in library.all() if not item.draft}
+
+
+def write(library: Library, path: Path) -> int:
+    """A complete new index of ``library`` in the empty directory ``path``."""
+    items = _indexable(library)
+    ix = index.create_in(str(path), schema())
+    writer = ix.writer(limitmb=256)
+    vocabulary: Counter[str] = Counter()
+    try:
+        for item in items.values():
+            doc = document(library, item)
+            writer.add_document(**doc)
+            vocabulary.update(set(words(" ".join(doc[f] for f in TEXT))))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    ix.close()
+    _sidecars(path, {k: fingerprint(library, i) for k, i in items.items()}, vocabulary)
+    return len(items)
+
+
+def update(library: Library, base: Path, path: Path) -> int | None:
+    """``base``'s index brought up to ``library`` in ``path``; the number of documents
+    written, or None when writing afresh is the better choice."""
+    try:
+        old = json.loads((base / FINGERPRINTS).read_text(encoding="utf-8"))
+        vocabulary = Counter(json.loads((base / VOCABULARY).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+    items = _indexable(library)
+    new = {key: fingerprint(library, item) for key, item in items.items()}
+    stale = [key for key, value in old.items() if new.get(key) != value]
+    fresh = [key for key, value in new.items() if old.get(key) != value]
+    if len(stale) + len(fresh) > min(UPDATE_LIMIT, max(20, len(new) // 4)):
+        return None
+    shutil.copytree(base, path, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("READY", "RETIRED", "*WRITELOCK"))
+    ix = index.open_dir(str(path))
+    with ix.searcher() as searcher:
+        for key in stale:
+            stored = searcher.document(key=key) or {}
+            vocabulary.subtract(set(words(" ".join(stored.get(f, "") for f in TEXT))))
+    writer = ix.writer()
+    try:
+        for key in stale:
+            writer.delete_by_term("key", key)
+        for key in fresh:
+            doc = document(library, items[key])
+            writer.add_document(**doc)
+            vocabulary.update(set(words(" ".join(doc[f] for f in TEXT))))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    ix.close()
+    _sidecars(path, new, +vocabulary)
+    return len(fresh)
+
+
+def _sidecars(path: Path, fingerprints: dict[str, str], vocabulary: Counter) -> None:
+    # Spelling needs unstemmed words and how common each is: a file beside the
+    # index costs far less to build than a whoosh field would.
+    with open(path / VOCABULARY, "w", encoding="utf-8") as handle:
+        json.dump(dict(vocabulary.most_common()), handle, ensure_ascii=False)
+    with open(path / FINGERPRINTS, "w", encoding="utf-8") as handle:
+        json.dump(fingerprints, handle)
