@@ -7,6 +7,7 @@ spreads them over its workers). Three runs; the median is the figure.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -31,7 +32,7 @@ title: Bridge {n} closed for inspection
 summary: The bridge is closed while engineers inspect it after the flood.
 type: announcement
 issuer: emergency-office
-published: 2026-11-01T09:00:00+08:00
+published: {published}
 hazards: [flood]
 ---
 Bridge {n} is closed. Word{n}marker.
@@ -91,7 +92,10 @@ def main() -> None:
         figures = []
         for n in range(1, RUNS + 1):
             source = work / f"bridge-closed-{n}.md"
-            source.write_text(DISCLOSURE.format(n=n), encoding="utf-8")
+            # Published a minute ago: the newest entry, so it heads every feed.
+            published = (dt.datetime.now().astimezone() - dt.timedelta(minutes=1)).isoformat(
+                timespec="seconds")
+            source.write_text(DISCLOSURE.format(n=n, published=published), encoding="utf-8")
             t0 = time.monotonic()
             shutil.copy(source, content / "en/disclosures" / source.name)
             while not _live(base, n) and time.monotonic() - t0 < LIVE_TIMEOUT:

@@ -1,0 +1,49 @@
+"""deploy/nginx.conf, pointed at this run's ports and paths, plus a static-file baseline."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from ._servers import ROOT
+
+
+def nginx_config(upstream: int, listen: int, static_port: int, workdir: Path,
+                 static_dir: Path, page_root: Path) -> str:
+    """deploy/nginx.conf with its machine paths and ports pointed at this run, plus a
+    second server that serves the page's bytes as a plain file: the baseline."""
+    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    replacements = [
+        (r"(?m)^user .*;$", "user root;" if os.geteuid() == 0 else ""),
+        (r"(?m)^pid .*;$", f"pid {workdir / 'nginx.pid'};"),
+        (r"(?m)^error_log .*;$", f"error_log {workdir / 'nginx-error.log'} warn;"),
+        (r"server 127\.0\.0\.1:8000\b", f"server 127.0.0.1:{upstream}"),
+        (r"listen 80 default_server;", f"listen 127.0.0.1:{listen} default_server;"),
+        (r"proxy_cache_path \S+", f"proxy_cache_path {workdir / 'nginx-cache'}"),
+        (r"alias /srv/portal/var/build/static/;", f"alias {static_dir}/;"),
+    ]
+    for pattern, replacement in replacements:
+        text, count = re.subn(pattern, replacement, text)
+        if count != 1:
+            raise RuntimeError(f"deploy/nginx.conf changed: {pattern!r} matched {count} times")
+    headers = "\n".join(f'        add_header {name} "{value}" always;'
+                        for name, value in _page_headers().items())
+    baseline = f"""
+    server {{
+        listen 127.0.0.1:{static_port};
+        root {page_root};
+        default_type text/html;
+{headers}
+        location / {{ try_files $uri =404; }}
+    }}
+"""
+    for directive in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        baseline += f"    {directive}_temp_path {workdir / ('tmp-' + directive)};\n"
+    cut = text.rstrip().rfind("}")
+    return text[:cut] + baseline + "}\n"
+
+
+def _page_headers() -> dict[str, str]:
+    from portal import config
+    from portal.headers import SECURITY_HEADERS, cache_control
+    return {**SECURITY_HEADERS, "Cache-Control": cache_control(vars(config))}

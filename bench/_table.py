@@ -1,0 +1,30 @@
+"""The one table `make bench` prints for pages: each figure beside its baseline."""
+from __future__ import annotations
+
+from ._servers import WrkResult
+
+
+class Table:
+    def __init__(self):
+        self.rows: list[tuple[str, ...]] = []
+
+    def add(self, measure: str, ours: str, baseline: str, ratio: str = "", goal: str = "",
+            met: bool | None = None) -> None:
+        verdict = "" if met is None else ("yes" if met else "NO")
+        self.rows.append((measure, ours, baseline, ratio, goal, verdict))
+
+    def print(self) -> None:
+        head = ("measure", "ours", "baseline (same run)", "ratio", "goal", "met")
+        widths = [max(len(row[i]) for row in [head, *self.rows]) for i in range(len(head))]
+        line = "  ".join("-" * w for w in widths)
+        print(line)
+        print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+        print(line)
+        for row in self.rows:
+            print("  ".join(c.ljust(w) if i in (0, 2, 4) else c.rjust(w)
+                            for i, (c, w) in enumerate(zip(row, widths))))
+        print(line, flush=True)
+
+
+def rps(result: WrkResult) -> str:
+    return f"{result.requests_per_second:,.0f} req/s"
