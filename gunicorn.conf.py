@@ -26,4 +26,14 @@ limit_request_fields = 50
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# No control socket: it is shared per user ($HOME/.gunicorn), so several masters
+# on one machine (tests, benchmarks, staging) would fight over it.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server, worker):
+    """Start each worker's content watcher as soon as it exists, not at its first request."""
+    from portal.reload import start_watching
+
+    start_watching(server.app.wsgi())

@@ -19,7 +19,7 @@ PAGE_SIZE = 20
 # Live content: "events" (inotify, falling back to polling where unavailable) or
 # "poll"; seconds between polls (0 turns live reload off); and how long the tree
 # must stay still before a change is published.
-RELOAD_MODE = "events"
+RELOAD_MODE = "poll"
 RELOAD_INTERVAL = 0.5
 RELOAD_SETTLE = 0.3
 # Entries in a subscription feed; older ones are in RFC 5005 archive pages.

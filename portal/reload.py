@@ -1,12 +1,12 @@
 """Live content: every worker notices changed files and swaps in a new library.
 
 Each gunicorn worker watches the content tree itself, so no coordination between
-workers is needed. By default it asks the kernel for change events (inotify,
-through watchdog): nothing is spent while nothing changes, which matters in a
-surge. Where events do not arrive (network shares, some bind mounts) set
-PORTAL_RELOAD_MODE=poll: the tree's names, sizes and modification times are
-then compared every RELOAD_INTERVAL seconds (about 0.1 s of CPU per scan at
-10,000 files). Either way a change is acted on only once the tree has been
+workers is needed. By default it polls: the tree's names, sizes and modification
+times are compared every RELOAD_INTERVAL seconds (about 0.1 s of CPU per scan at
+10,000 files); that works on every filesystem and never misses a change.
+RELOAD_MODE=events asks the kernel for change events instead (inotify, through
+watchdog), which costs nothing while nothing changes; in a three-worker test a
+worker occasionally missed a change that way, so it is not the default. Either way a change is acted on only once the tree has been
 still for RELOAD_SETTLE seconds, so a file an editor saves in two steps is never
 published half-written; and the loader only re-reads files whose stat changed.
 """
@@ -56,7 +56,10 @@ class Watcher:
         with self.lock:
             if self.pid != os.getpid():
                 self.pid = os.getpid()
-                run = self._run_events if self._start_observer() else self._run_poll
+                events = self._start_observer()
+                if events and fingerprint(self.store.content_dir) != self.seen:
+                    self.changed.set()  # changed between the preload and this first request
+                run = self._run_events if events else self._run_poll
                 threading.Thread(target=run, name="content-watcher", daemon=True).start()
 
     def check(self) -> bool:
@@ -117,6 +120,13 @@ class Watcher:
             step()
         except Exception:  # a bad tree must never stop the watching
             log.exception("content reload failed; still serving the last good content")
+
+
+def start_watching(app: Flask) -> None:
+    """Start watching in this process now (gunicorn's post_fork hook calls this)."""
+    watcher = app.extensions.get("portal.watcher")
+    if watcher is not None:
+        watcher.ensure_running()
 
 
 def init_app(app: Flask) -> None:

@@ -12,6 +12,12 @@ from .model import Disclosure, Guide, Item, Page, Site
 
 
 BANNER_SEVERITIES = ("severe", "extreme")
+# How each section's lists are ordered: guides and pages by title, disclosures newest first.
+ORDER = {
+    "guides": lambda g: g.title.casefold(),
+    "pages": lambda p: p.title.casefold(),
+    "disclosures": lambda d: (-d.published.timestamp(), d.slug),
+}
 
 
 class Library:
@@ -28,6 +34,7 @@ class Library:
         self.site_digest = site_digest
         self.default_lang = default_lang
         self._by_key: dict[tuple[str, str, str], Item] = {}
+        self._sections: dict[tuple[str, str, int], list[Item]] = {}
         self._groups: dict[tuple[str, str], dict[str, Item]] = defaultdict(dict)
         for item in items:
             self._by_key[item.lang, item.section, item.slug] = item
@@ -72,33 +79,40 @@ class Library:
         return [group[lang] for lang in sorted(group) if group[lang].is_public(now)]
 
     def section(self, lang: str, section: str, now: dt.datetime) -> list[Item]:
-        """One public item per translation group, in ``lang`` where it exists."""
-        result = []
-        for (sec, _), versions in self._groups.items():
-            if sec != section:
-                continue
-            for candidate in (lang, *self._fallback_order(lang)):
-                item = versions.get(candidate)
-                if item is not None and item.is_public(now):
-                    result.append(item)
-                    break
-        return result
+        """One public item per translation group, in ``lang`` where it exists.
+
+        Kept per public state: every page asks for lists, and at 10,000 items
+        walking every translation group each time costs more than the render."""
+        key = (lang, section, self.state(now)[1])
+        cached = self._sections.get(key)
+        if cached is None:
+            order = (lang, *self._fallback_order(lang))
+            cached = []
+            for (sec, _), versions in self._groups.items():
+                if sec != section:
+                    continue
+                for candidate in order:
+                    item = versions.get(candidate)
+                    if item is not None and item.is_public(now):
+                        cached.append(item)
+                        break
+            cached.sort(key=ORDER[section])
+            self._sections[key] = cached
+        return list(cached)
 
     def guides(self, lang: str, now: dt.datetime, kind: str | None = None,
                hazard: str | None = None) -> list[Guide]:
-        guides = [g for g in self.section(lang, "guides", now)
-                  if (kind is None or g.kind == kind) and (hazard is None or hazard in g.hazards)]
-        return sorted(guides, key=lambda g: g.title.casefold())
+        return [g for g in self.section(lang, "guides", now)
+                if (kind is None or g.kind == kind) and (hazard is None or hazard in g.hazards)]
 
     def disclosures(self, lang: str, now: dt.datetime, type: str | None = None,
                     hazard: str | None = None) -> list[Disclosure]:
         """Newest first."""
-        found = [d for d in self.section(lang, "disclosures", now)
-                 if (type is None or d.type == type) and (hazard is None or hazard in d.hazards)]
-        return sorted(found, key=lambda d: (d.published, d.slug), reverse=True)
+        return [d for d in self.section(lang, "disclosures", now)
+                if (type is None or d.type == type) and (hazard is None or hazard in d.hazards)]
 
     def pages(self, lang: str, now: dt.datetime) -> list[Page]:
-        return sorted(self.section(lang, "pages", now), key=lambda p: p.title.casefold())
+        return self.section(lang, "pages", now)
 
     def related(self, guide: Guide, now: dt.datetime, limit: int = 4) -> list[Guide]:
         """Guides sharing the most hazards with ``guide``, then by title."""

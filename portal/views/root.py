@@ -1,6 +1,8 @@
 """Routes outside a language: the root redirect, health, robots and sitemap."""
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, current_app, redirect, render_template, url_for
 
 from .common import library, now
@@ -25,6 +27,7 @@ def healthz():
         "status": status,
         "generation": lib.generation,
         "items": len(lib),
+        "pid": os.getpid(),
         "errors": [str(e) for e in lib.errors],
     }
     response = current_app.json.response(body)
