@@ -26,3 +26,5 @@ RELOAD_SETTLE = 0.3
 FEED_SIZE = 50
 # A WebSub hub (https://www.w3.org/TR/websub/) to advertise and ping; None for none.
 WEBSUB_HUB = None
+# Set by `portal freeze`: pages say that search and filters need the live site.
+STATIC_MIRROR = False

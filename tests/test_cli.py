@@ -70,3 +70,5 @@ def test_freeze_writes_every_page_and_feed(app, tmp_path):
     css = list((target / "static/css").glob("site.*.css"))
     assert css and css[0].name in (target / "en/index.html").read_text()
     assert "Page not found" in (target / "404.html").read_text()
+    home = (target / "en/index.html").read_text()
+    assert "search and filters are not available" in home and 'role="search"' not in home
