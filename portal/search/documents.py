@@ -111,19 +111,9 @@ def _indexable(library: Library) -> dict[str, Item]:
 def write(library: Library, path: Path) -> int:
     """A complete new index of ``library`` in the empty directory ``path``."""
     items = _indexable(library)
-    ix = index.create_in(str(path), schema())
-    writer = ix.writer(limitmb=256)
     vocabulary: Counter[str] = Counter()
-    try:
-        for item in items.values():
-            doc = document(library, item)
-            writer.add_document(**doc)
-            vocabulary.update(set(words(" ".join(doc[f] for f in TEXT))))
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    ix.close()
+    _write(index.create_in(str(path), schema()), library, items.values(), vocabulary,
+           limitmb=256)
     _sidecars(path, {k: fingerprint(library, i) for k, i in items.items()}, vocabulary)
     return len(items)
 
@@ -149,12 +139,19 @@ def update(library: Library, base: Path, path: Path) -> int | None:
         for key in stale:
             stored = searcher.document(key=key) or {}
             vocabulary.subtract(set(words(" ".join(stored.get(f, "") for f in TEXT))))
-    writer = ix.writer()
+    _write(ix, library, [items[key] for key in fresh], vocabulary, delete=stale)
+    _sidecars(path, new, +vocabulary)
+    return len(fresh)
+
+
+def _write(ix, library: Library, items, vocabulary: Counter, delete=(), **options) -> None:
+    """Delete the ``delete`` keys, add ``items`` and count their words, in one commit."""
+    writer = ix.writer(**options)
     try:
-        for key in stale:
+        for key in delete:
             writer.delete_by_term("key", key)
-        for key in fresh:
-            doc = document(library, items[key])
+        for item in items:
+            doc = document(library, item)
             writer.add_document(**doc)
             vocabulary.update(set(words(" ".join(doc[f] for f in TEXT))))
     except BaseException:
@@ -162,8 +159,6 @@ def update(library: Library, base: Path, path: Path) -> int | None:
         raise
     writer.commit()
     ix.close()
-    _sidecars(path, new, +vocabulary)
-    return len(fresh)
 
 
 def _sidecars(path: Path, fingerprints: dict[str, str], vocabulary: Counter) -> None:
