@@ -19,12 +19,7 @@ def current_lang() -> str:
     lang = g.get("lang")
     if lang:
         return lang
-    return request.accept_languages.best_match(languages()) or _default()
-
-
-def _default() -> str:
-    from flask import current_app
-    return current_app.config["DEFAULT_LANG"]
+    return request.accept_languages.best_match(languages()) or current_app.config["DEFAULT_LANG"]
 
 
 def language_name(code: str) -> str:

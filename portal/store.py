@@ -31,6 +31,7 @@ class ContentStore:
         self.translations_dir = translations_dir
         self.default_lang = default_lang
         self.clock = clock
+        self._backlink_titles: dict[str, str] = {}
         self.library: Library = self._load(None)
         self.listeners: list[Callable[[Library, Library], None]] = []
 
@@ -62,8 +63,11 @@ class ContentStore:
         return library
 
     def _backlink_title(self, lang: str) -> str:
-        translations = Translations.load(self.translations_dir, [lang])
-        return translations.gettext("Back to footnote {} in the text")
+        # Asked once per rendered file: read each language's catalogue only once.
+        if lang not in self._backlink_titles:
+            translations = Translations.load(self.translations_dir, [lang])
+            self._backlink_titles[lang] = translations.gettext("Back to footnote {} in the text")
+        return self._backlink_titles[lang]
 
 
 def init_app(app: Flask) -> None:

@@ -7,101 +7,23 @@ from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONTENT
+from tests.gunicorn import BIN, ROOT, Gunicorn, fetch
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 URLS = ["/en/guides/flood-safety", "/en/", "/zh/guides/flood-safety", "/en/disclosures/",
         "/en/feeds/disclosures.atom", "/static-check"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-class Gunicorn:
-    """gunicorn -c gunicorn.conf.py wsgi:app on a free loopback port, in its own session."""
-
-    def __init__(self, tmp: Path, content: Path, workers: int = 2):
-        self.port = free_port()
-        self.log_path = tmp / "gunicorn.log"
-        self.index_dir = tmp / "index"
-        self.env = {**os.environ, "PORTAL_CONTENT_DIR": str(content),
-                    "PORTAL_INDEX_DIR": str(self.index_dir), "PORTAL_BUILD_DIR": str(tmp / "build"),
-                    "PORTAL_BASE_URL": f"http://127.0.0.1:{self.port}",
-                    "GUNICORN_WORKERS": str(workers), "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-                    "GUNICORN_LOGLEVEL": "warning"}
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=self.env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
-            start_new_session=True)
-
-    def wait_ready(self, workers: int, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                if fetch(self.port, "/healthz", 1)[0] == 200 and len(self.workers()) == workers:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("gunicorn did not start:\n" + self.log_path.read_text())
-
-    def workers(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in children.read_text().split()]
-        except OSError:
-            return []
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        self._log.close()
-
-
 @pytest.fixture
-def content(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT, target)
-    return target
-
-
-@pytest.fixture
-def server(tmp_path, content):
-    gunicorn = Gunicorn(tmp_path, content)
+def server(tmp_path, content_dir):
+    gunicorn = Gunicorn(tmp_path, content_dir)
     try:
         gunicorn.wait_ready(workers=2)
         for _ in range(20):  # every worker answers once, so each one's content watcher runs
@@ -210,15 +132,15 @@ def test_a_killed_worker_costs_only_its_own_requests_and_is_replaced(server):
     assert set(server.workers()) - set(before)
 
 
-def test_content_changes_while_requests_flow_cause_no_errors(server, content):
-    guide = content / "en" / "guides" / "flood-safety.md"
-    new = content / "en" / "disclosures" / "bridge-closed.md"
+def test_content_changes_while_requests_flow_cause_no_errors(server, content_dir):
+    guide = content_dir / "en" / "guides" / "flood-safety.md"
+    new = content_dir / "en" / "disclosures" / "bridge-closed.md"
     paths = ["/en/guides/flood-safety", "/en/", "/en/disclosures/", "/en/feeds/disclosures.atom",
              "/en/disclosures/shelters-open", "/zh/"]
     with Load(server.port, paths) as load:
         wait_for(lambda: len(load.since(0)) > 50, timeout=10)
         guide.write_text(guide.read_text().replace("Staying safe in a flood", "Flood safety now"))
-        new.write_text((content / "en" / "disclosures" / "shelters-open.md").read_text()
+        new.write_text((content_dir / "en" / "disclosures" / "shelters-open.md").read_text()
                        .replace("title:", "title: Bridge closed —", 1))
         changed = time.monotonic()
 
@@ -237,8 +159,8 @@ def test_content_changes_while_requests_flow_cause_no_errors(server, content):
     assert fetch(server.port, "/en/disclosures/bridge-closed")[0] == 200
 
 
-def test_an_index_rebuild_while_searches_flow_causes_no_errors(server, content):
-    guide = content / "en" / "guides" / "flood-rescue.md"
+def test_an_index_rebuild_while_searches_flow_causes_no_errors(server, content_dir):
+    guide = content_dir / "en" / "guides" / "flood-rescue.md"
     paths = ["/en/search?q=flood", "/en/search?q=floodwater", "/en/guides/flood-safety",
              "/en/search?q=rescue&page=2", "/en/search?q=kayak"]
     with Load(server.port, paths) as load:

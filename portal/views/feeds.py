@@ -6,7 +6,7 @@ archive pages, so the whole history stays reachable.
 from __future__ import annotations
 
 from flask import abort, current_app, g
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 
 from .. import feeds, labels
 from ..content import localized
@@ -17,8 +17,8 @@ from .common import lang, library, now
 
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 FIELD_LABELS = {
-    "issuer": labels._l("Issued by"), "verdict": labels._l("Our finding:"),
-    "area": labels._l("Area"), "expires": labels._l("Expires"),
+    "issuer": _l("Issued by"), "verdict": _l("Our finding:"),
+    "area": _l("Area"), "expires": _l("Expires"),
 }
 LABELS = {"type": labels.TYPE, "verdict": labels.VERDICT, "severity": labels.SEVERITY,
           "field": FIELD_LABELS}
