@@ -44,6 +44,6 @@ def nginx_config(upstream: int, listen: int, static_port: int, workdir: Path,
 
 
 def _page_headers() -> dict[str, str]:
-    from portal import config
+    from portal.settings import SETTINGS
     from portal.headers import SECURITY_HEADERS, cache_control
-    return {**SECURITY_HEADERS, "Cache-Control": cache_control(vars(config))}
+    return {**SECURITY_HEADERS, "Cache-Control": cache_control({s.name: s.default for s in SETTINGS})}

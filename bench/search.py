@@ -19,9 +19,13 @@ import statistics
 import tempfile
 import time
 
-from portal import config
-from portal.content import Disclosure, Guide, Library, load
-from portal.content.fields import KINDS, TYPES
+from portal.content import Library
+from portal.kinds import load, registry
+from portal.kinds.disclosures.model import TYPES, Disclosure
+from portal.kinds.guides.model import KINDS, Guide
+from portal.settings import BY_NAME
+
+CONTENT_DIR = BY_NAME["CONTENT_DIR"].default
 from portal.search import Request, build_index
 from portal.search.analysis import terms
 from portal.search.documents import document
@@ -41,7 +45,7 @@ HAN = "东南西北中山河湖桥港湾林园新旧上下前后大小金银石�
 def sentences() -> dict[str, list[str]]:
     from portal.search.text import plain_text
     found: dict[str, list[str]] = {"en": [], "zh": []}
-    for item in load(config.CONTENT_DIR).all():
+    for item in load(CONTENT_DIR).all():
         if item.lang in found:
             for text in (item.title, item.summary, plain_text(item.html)):
                 found[item.lang] += [s.strip() for s in SENTENCE.findall(text) if len(s) > 8]
@@ -49,7 +53,7 @@ def sentences() -> dict[str, list[str]]:
 
 
 def corpus(count: int, rng: random.Random) -> Library:
-    site = load(config.CONTENT_DIR).site
+    site = load(CONTENT_DIR).site
     pool = sentences()
     places = {"en": [" ".join(rng.choice(SYLLABLES) + rng.choice(SYLLABLES)
                               for _ in range(2)).title() + " Street" for _ in range(3000)],
@@ -73,7 +77,7 @@ def corpus(count: int, rng: random.Random) -> Library:
             items.append(Disclosure(section="disclosures", type=rng.choice(TYPES),
                                     issuer=rng.choice(issuers),
                                     published=NOW - dt.timedelta(hours=n), **common))
-    return Library(site, items, generation=f"bench{count}", default_lang="en")
+    return Library(site, items, kinds=registry(), generation=f"bench{count}", default_lang="en")
 
 
 def query_mix(library: Library, rng: random.Random, count: int) -> list[str]:
@@ -242,7 +246,7 @@ def main() -> None:
         published = corpus(2, random.Random(1)).all()
         changed = Library(library.site, [*library.all(), *(dataclasses.replace(
             item, slug=f"new-{item.slug}", group=f"new-{item.group}") for item in published)],
-            generation="bench-published", default_lang="en")
+            kinds=registry(), generation="bench-published", default_lang="en")
         started = time.perf_counter()
         build_index(changed, os.path.join(tmp, "index"))
         update_time = time.perf_counter() - started

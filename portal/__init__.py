@@ -1,30 +1,45 @@
 """crisis-portal: a public crisis-information site built from Markdown files."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    """The app, and nothing else: no files written, no content read until first use."""
+    from . import (assets, cli, errors, headers, i18n, kinds, outputs, pagecache, reload,
+                   search, settings, store, views, websub)
+
     app = Flask(__name__, static_folder=None)
-    app.config.from_object("portal.config")
-    app.config.from_prefixed_env("PORTAL")
-    if test_config:
-        app.config.update(test_config)
-    app.config.setdefault("PREFERRED_URL_SCHEME", app.config["BASE_URL"].split(":", 1)[0])
+    app.config.update(settings.read(os.environ, test_config))
+    if test_config:  # keys outside the table: TESTING, CLOCK, SECRET_KEY ...
+        app.config.update({k: v for k, v in test_config.items() if k not in settings.BY_NAME})
 
-    from . import (assets, cli, errors, headers, i18n, labels, pagecache, reload, search,
-                   store, views, websub)
-
-    store.init_app(app)
+    store.init_app(app, kinds.registry())
     reload.init_app(app)
     search.init_app(app)
     i18n.init_app(app)
-    labels.init_app(app)
+    outputs.init_app(app)
     pagecache.init_app(app)
     assets.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
     views.init_app(app)
+    kinds.init_app(app)
     websub.init_app(app)
     cli.init_app(app)
+    return app
+
+
+def prepare(app: Flask) -> Flask:
+    """Make ``app`` ready to serve: content loaded, static files built, search index
+    built if none is current, outputs warmed. Called by the server at start-up
+    (wsgi.py), never on import."""
+    from . import assets, outputs, search
+
+    library = app.extensions["portal.store"].library
+    assets.build_files(app)
+    search.prepare(app)
+    outputs.warm(app, library)
     return app

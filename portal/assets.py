@@ -23,18 +23,24 @@ YEAR = 365 * 24 * 3600
 TEXT_SUFFIXES = ("+xml", "+json", "/javascript", "/json")
 
 
-def build(source: Path, target: Path) -> dict[str, str]:
-    """Copy every file in ``source`` to ``target`` under a hashed name, with .gz and .br."""
-    manifest: dict[str, str] = {}
-    target.mkdir(parents=True, exist_ok=True)
-    compressor = Compressor(quiet=True)
+def manifest(source: Path) -> dict[str, str]:
+    """Each static file's name -> its content-hashed name; reads, writes nothing."""
+    found: dict[str, str] = {}
     for path in sorted(p for p in source.rglob("*") if p.is_file()):
         name = path.relative_to(source).as_posix()
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()[:12]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
         stem, dot, ext = name.rpartition(".")
-        hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
-        manifest[name] = hashed
+        found[name] = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+    return found
+
+
+def build(source: Path, target: Path) -> dict[str, str]:
+    """Copy every file in ``source`` to ``target`` under a hashed name, with .gz and .br."""
+    names = manifest(source)
+    target.mkdir(parents=True, exist_ok=True)
+    compressor = Compressor(quiet=True)
+    for name, hashed in names.items():
+        data = (source / name).read_bytes()
         out = target / hashed
         if out.exists():
             continue
@@ -42,7 +48,14 @@ def build(source: Path, target: Path) -> dict[str, str]:
         _write_atomic(out, data)
         if compressor.should_compress(str(out)):
             compressor.compress(str(out))  # writes <name>.br and <name>.gz beside it
-    return manifest
+    return names
+
+
+def build_files(app: Flask) -> None:
+    """Write the hashed files WhiteNoise serves (at server start, and by `portal freeze`)."""
+    target = Path(app.config["BUILD_DIR"]) / "static"
+    build(Path(app.config["STATIC_DIR"]), target)
+    app.extensions["portal.static"].add_files(str(target), prefix="static/")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -54,14 +67,13 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def init_app(app: Flask) -> None:
-    target = Path(app.config["BUILD_DIR"]) / "static"
-    manifest = build(Path(app.config["STATIC_DIR"]), target)
+    names = manifest(Path(app.config["STATIC_DIR"]))
     app.add_url_rule("/static/<path:filename>", "static", build_only=True)
 
     @app.url_defaults
     def hashed_static(endpoint: str, values: dict) -> None:
-        if endpoint == "static" and values.get("filename") in manifest:
-            values["filename"] = manifest[values["filename"]]
+        if endpoint == "static" and values.get("filename") in names:
+            values["filename"] = names[values["filename"]]
 
     def extra_headers(headers, path: str, url: str) -> None:
         # WhiteNoise answers before the app's after_request runs: same policy here.
@@ -75,8 +87,9 @@ def init_app(app: Flask) -> None:
         if content_type.endswith(TEXT_SUFFIXES) and "charset" not in content_type:
             headers["Content-Type"] = f"{content_type}; charset=utf-8"
 
-    app.wsgi_app = WhiteNoise(
-        app.wsgi_app, root=str(target), prefix="static/", max_age=YEAR,
+    # No root yet: the files are written when serving starts (build_files).
+    app.wsgi_app = app.extensions["portal.static"] = WhiteNoise(
+        app.wsgi_app, max_age=YEAR, allow_all_origins=app.config["STATIC_CORS"],
         immutable_file_test=lambda path, url: bool(HASHED.search(url)),
         add_headers_function=extra_headers,
     )

@@ -1,47 +1,70 @@
-"""The `portal` command: `portal check`, and the app's other commands."""
+"""The `portal` command: check, new, index, freeze, and Flask's own (run, routes, shell).
+
+Commands are registered once, on the app's CLI group; the `portal` entry point
+is a FlaskGroup that finds them there. Their defaults come from the settings
+table (the app's config), never from the option declarations.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import sys
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import config
 from .content import ContentError, load
-from .content.fields import TYPES
 
 
-def check_content(content_dir: str) -> list[ContentError]:
+def check_content(content_dir: str, kinds, languages=None,
+                  today: dt.date | None = None) -> list[ContentError]:
     """Every problem in the tree, errors first, then by path and line."""
     try:
-        library = load(content_dir)
+        library = load(content_dir, kinds, languages=languages)
     except ContentError as exc:  # site.yml itself is unusable
         return [exc]
-    problems = [*library.errors, *library.warnings]
+    problems = list(library.problems)
+    try:
+        from .content.checks import review
+    except ImportError:
+        pass
+    else:
+        problems += review(library, today or dt.date.today(), root=content_dir)
     return sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line))
+
+
+def _shown_path(content_dir: str, rel: str) -> str:
+    """A content path as the person at the terminal can open it: relative to the
+    working directory (or absolute when the tree is elsewhere)."""
+    full = os.path.join(content_dir, rel)
+    shown = os.path.relpath(full)
+    return full if shown.startswith("..") else shown
 
 
 @click.command("check")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--content-dir", envvar="PORTAL_CONTENT_DIR", default=config.CONTENT_DIR,
-              show_default=True, help="The content tree to check.")
-def check_command(fmt: str, content_dir: str) -> None:
-    """Validate all content; print path:line: field: message per problem.
-
-    Runs without starting the app, so it works even when site.yml is broken.
-    """
-    problems = check_content(content_dir)
+@click.option("--content-dir", help="The content tree to check (default: PORTAL_CONTENT_DIR).")
+@with_appcontext
+def check_command(fmt: str, content_dir: str | None) -> None:
+    """Validate all content; print path:line: field: message per problem."""
+    content_dir = content_dir or current_app.config["CONTENT_DIR"]
+    store = current_app.extensions["portal.store"]
+    problems = check_content(content_dir, store.kinds, store.languages())
     errors = [p for p in problems if p.severity == "error"]
+    shown = [(p, _shown_path(content_dir, p.path)) for p in problems]
     if fmt == "json":
-        click.echo(json.dumps([{"path": p.path, "line": p.line, "field": p.field,
+        click.echo(json.dumps([{"path": path, "line": p.line, "field": p.field,
                                 "message": p.message, "severity": p.severity}
-                               for p in problems], ensure_ascii=False, indent=2))
+                               for p, path in shown], ensure_ascii=False, indent=2))
     else:
-        for problem in problems:
+        for problem, path in shown:
             prefix = "" if problem.severity == "error" else "warning: "
-            click.echo(f"{prefix}{problem}", err=problem.severity == "error")
+            where = f"{path}:{problem.line}"
+            text = f"{where}: {problem.field}: {problem.message}" if problem.field \
+                else f"{where}: {problem.message}"
+            click.echo(f"{prefix}{text}", err=problem.severity == "error")
         click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)",
                    err=bool(errors))
     sys.exit(1 if errors else 0)
@@ -58,36 +81,48 @@ def freeze_command(destination: str) -> None:
 
 
 @click.command("new")
-@click.argument("section", type=click.Choice(["guide", "disclosure"]))
+@click.argument("kind")
 @click.argument("slug")
-@click.option("--lang", default=config.DEFAULT_LANG, show_default=True)
-@click.option("--type", "type_", type=click.Choice(TYPES), default="announcement",
-              show_default=True, help="For a disclosure: what kind it is.")
-@click.option("--content-dir", envvar="PORTAL_CONTENT_DIR", default=config.CONTENT_DIR)
-def new_command(section: str, slug: str, lang: str, type_: str, content_dir: str) -> None:
-    """Write a skeleton guide or disclosure with every field it needs."""
+@click.option("--lang", help="Language folder (default: PORTAL_DEFAULT_LANG).")
+@click.option("--type", "subtype", help="For kinds with types (disclosures): which one.")
+@click.option("--content-dir", help="Where to write (default: PORTAL_CONTENT_DIR).")
+@with_appcontext
+def new_command(kind: str, slug: str, lang: str | None, subtype: str | None,
+                content_dir: str | None) -> None:
+    """Write a skeleton item of KIND (guide, disclosure, page ...) with every field it
+    needs; never overwrites."""
     from .scaffold import write_skeleton
+    config, kinds = current_app.config, current_app.extensions["portal.kinds"]
+    found = kinds.by_singular(kind)
+    if found is None:
+        names = ", ".join(k.singular for k in kinds.values())
+        raise click.BadParameter(f"{kind!r} is not a kind of content: use one of {names}",
+                                 param_hint="KIND")
+    kind = found
     try:
-        path = write_skeleton(content_dir, section, slug, lang, type_)
+        path = write_skeleton(content_dir or config["CONTENT_DIR"], kind, slug,
+                              lang or config["DEFAULT_LANG"], subtype)
     except (FileExistsError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(path)
 
 
 @click.command("index")
-@click.option("--content-dir", envvar="PORTAL_CONTENT_DIR", default=config.CONTENT_DIR,
-              show_default=True, help="The content tree to index.")
-@click.option("--index-dir", envvar="PORTAL_INDEX_DIR", default=config.INDEX_DIR,
-              show_default=True, help="Where index generations are kept.")
-def index_command(content_dir: str, index_dir: str) -> None:
+@click.option("--content-dir", help="The content tree to index (default: PORTAL_CONTENT_DIR).")
+@click.option("--index-dir", help="Where index generations are kept (default: PORTAL_INDEX_DIR).")
+@with_appcontext
+def index_command(content_dir: str | None, index_dir: str | None) -> None:
     """Build the search index for the content as it is now, and make it current.
 
     Workers serving the previous generation move to the new one on their next
     search; nothing needs restarting.
     """
     from .search import build_index
+    config, store = current_app.config, current_app.extensions["portal.store"]
+    index_dir = index_dir or config["INDEX_DIR"]
     try:
-        library = load(content_dir)
+        library = load(content_dir or config["CONTENT_DIR"], store.kinds,
+                       languages=store.languages())
     except ContentError as exc:
         raise click.ClickException(str(exc)) from None
     built: list[str] = []
@@ -108,6 +143,3 @@ def _create_app():
 
 cli = FlaskGroup(name="portal", create_app=_create_app, add_default_commands=True,
                  help="Manage the crisis portal: check content, build the index, serve.")
-cli.add_command(check_command)
-cli.add_command(index_command)
-cli.add_command(new_command)

@@ -1,13 +1,14 @@
-"""Atom 1.0 and RSS 2.0 feeds of disclosures, built with feedgen.
+"""Atom 1.0 and RSS 2.0 feeds, built with feedgen.
 
-No web framework here: the caller passes the entries and a function that
-gives each entry's public URL, and gets bytes back to keep in memory.
+No web framework and no kind of content here: a kind turns its items into
+:class:`Entry` values, the caller passes them, and gets bytes back to keep in
+memory.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlsplit
@@ -15,7 +16,6 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .content.model import Disclosure, Site, localized
 
 # A feed with nothing in it still needs a stable `updated`; never "now".
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
@@ -41,6 +41,20 @@ class FeedSpec:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One feed entry, as the kind of its item describes it."""
+    id: str  # stable: editing the text never changes it
+    title: str
+    url: str
+    published: dt.datetime
+    updated: dt.datetime
+    author: str
+    summary: str  # plain text
+    content: str  # sanitised HTML, led by the facts a republisher must not drop
+    categories: tuple[tuple[str, str, str], ...] = ()  # (scheme kind, term, label)
+
+
+@dataclass(frozen=True)
 class Built:
     atom: bytes
     rss: bytes
@@ -50,19 +64,15 @@ class Built:
         return hashlib.sha256(getattr(self, fmt)).hexdigest()[:32]
 
 
-def entry_id(base_url: str, item: Disclosure) -> str:
-    """A tag URI fixed by host, first publication date and slug: editing the title
-    or the text never changes it, so readers update the entry instead of adding one."""
+def tag_id(base_url: str, day: dt.date, path: str) -> str:
+    """A tag URI fixed by host, first publication date and path (RFC 4151)."""
     host = urlsplit(base_url).hostname or "localhost"
-    return f"tag:{host},{item.published.date().isoformat()}:{item.lang}/disclosures/{item.slug}"
+    return f"tag:{host},{day.isoformat()}:{path}"
 
 
-def build(spec: FeedSpec, entries: Sequence[Disclosure], site: Site,
-          link_for: Callable[[Disclosure], str],
-          labels: Callable[[str, str], str] = lambda kind, value: value) -> Built:
-    """``entries`` newest first; ``labels(kind, value)`` gives a readable category name."""
-    updated = max((e.modified for e in entries), default=EPOCH)
-    office = localized(site.office, spec.lang)
+def build(spec: FeedSpec, entries: Sequence[Entry], office: str) -> Built:
+    """``entries`` newest first."""
+    updated = max((e.updated for e in entries), default=EPOCH)
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)
     feed.id(f"{spec.self_url}.atom")
@@ -75,8 +85,8 @@ def build(spec: FeedSpec, entries: Sequence[Disclosure], site: Site,
     feed.lastBuildDate(updated)
     feed.generator("crisis-portal")
     feed.link(href=spec.page_url, rel="alternate", type="text/html")
-    for item in entries:
-        _add_entry(feed, spec, item, site, link_for(item), labels)
+    for entry in entries:
+        _add_entry(feed, spec, entry)
 
     feed.link(href=f"{spec.self_url}.atom", rel="self", type="application/atom+xml")
     atom = _finish_atom(feed.atom_str(pretty=False, encoding="UTF-8"), spec)
@@ -86,7 +96,7 @@ def build(spec: FeedSpec, entries: Sequence[Disclosure], site: Site,
     return Built(atom, rss, updated)
 
 
-def paginate(entries: Sequence[Disclosure], size: int) -> tuple[list[Disclosure], int]:
+def paginate(entries: Sequence, size: int) -> tuple[list, int]:
     """The subscription feed's entries (the newest ``size``) and how many complete
     archive pages exist. Page 1 holds the oldest ``size`` entries, so a page never
     changes once complete."""
@@ -94,7 +104,7 @@ def paginate(entries: Sequence[Disclosure], size: int) -> tuple[list[Disclosure]
     return list(entries[:size]), archives
 
 
-def archive_page(entries: Sequence[Disclosure], size: int, page: int) -> list[Disclosure]:
+def archive_page(entries: Sequence, size: int, page: int) -> list:
     """Entries of archive ``page`` (1 = oldest), newest first."""
     oldest_first = list(entries)[::-1]
     return oldest_first[(page - 1) * size: page * size][::-1]
@@ -127,46 +137,20 @@ def _finish_rss(rss: bytes, spec: FeedSpec) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def _add_entry(feed: FeedGenerator, spec: FeedSpec, item: Disclosure, site: Site, url: str,
-               labels: Callable[[str, str], str]) -> None:
+def _add_entry(feed: FeedGenerator, spec: FeedSpec, item: Entry) -> None:
     entry = feed.add_entry(order="append")
-    entry.id(entry_id(spec.base_url, item))
-    entry.guid(entry_id(spec.base_url, item), permalink=False)
+    entry.id(item.id)
+    entry.guid(item.id, permalink=False)
     entry.title(item.title)
-    entry.link(href=url, rel="alternate", type=spec.entry_link_type)
+    entry.link(href=item.url, rel="alternate", type=spec.entry_link_type)
     entry.published(item.published)
-    entry.updated(item.modified)
-    issuer = localized(site.issuers[item.issuer].names, spec.lang)
-    entry.author({"name": issuer})
-    entry.dc.dc_creator(issuer)
+    entry.updated(item.updated)
+    entry.author({"name": item.author})
+    entry.dc.dc_creator(item.author)
     # Summaries are plain text; many readers render RSS descriptions as HTML, so
     # send them as escaped HTML in both formats and markup shows as text.
     entry.summary(escape(item.summary), type="html")
-    entry.content(_body(item, issuer, labels), type="html")
-    for kind, value in _categories(item):
+    entry.content(item.content, type="html")
+    for kind, term, label in item.categories:
         scheme = CATEGORY_SCHEME.format(base=spec.base_url.rstrip("/"), kind=kind)
-        entry.category(term=value, scheme=scheme, label=labels(kind, value))
-
-
-def _categories(item: Disclosure):
-    yield "type", item.type
-    if item.verdict:
-        yield "verdict", item.verdict
-    if item.severity:
-        yield "severity", item.severity
-    for hazard in item.hazards:
-        yield "hazard", hazard
-
-
-def _body(item: Disclosure, issuer: str, labels: Callable[[str, str], str]) -> str:
-    """The full sanitised body, led by the facts a republisher must not drop."""
-    facts = [f"<p><strong>{escape(labels('field', 'issuer'))}</strong> {escape(issuer)}</p>"]
-    if item.claim:
-        facts.append(f"<blockquote><p>{escape(item.claim)}</p></blockquote>")
-        facts.append(f"<p><strong>{escape(labels('field', 'verdict'))}</strong> "
-                     f"{escape(labels('verdict', item.verdict))}</p>")
-    if item.type == "alert":
-        facts.append(f"<p><strong>{escape(labels('field', 'area'))}</strong> {escape(item.area)}; "
-                     f"<strong>{escape(labels('field', 'expires'))}</strong> "
-                     f"{escape(item.expires.isoformat())}</p>")
-    return "".join(facts) + item.html
+        entry.category(term=term, scheme=scheme, label=label)

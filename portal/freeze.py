@@ -14,26 +14,27 @@ from pathlib import Path
 from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
-from .content.fields import TYPES
+from . import assets
 
 
-def _urls(app: Flask):
+def urls(app: Flask):
+    """(endpoint, values) of every page and feed: the site's own pages, each kind's
+    list and items, and whatever else a kind publishes (its `freeze` generator)."""
     store = app.extensions["portal.store"]
     library, now = store.library, store.now()
-    endpoints = {"guides": "site.guide", "disclosures": "site.disclosure", "pages": "site.page"}
     for lang in library.languages:
-        for endpoint in ("site.home", "site.guides", "site.disclosures", "site.hotlines"):
+        for endpoint in ("site.home", "site.hotlines"):
             yield endpoint, {"lang": lang}
         for hazard in library.site.hazards:
             yield "site.hazard", {"lang": lang, "hazard": hazard}
-            for fmt in ("atom", "rss"):
-                yield "site.feed_hazard", {"lang": lang, "hazard": hazard, "fmt": fmt}
-        for name in ("disclosures", *TYPES):
-            for fmt in ("atom", "rss"):
-                yield "site.feed_named", {"lang": lang, "name": name, "fmt": fmt}
-        for section, endpoint in endpoints.items():
-            for item in library.section(lang, section, now):
-                yield endpoint, {"lang": lang, "slug": item.slug}
+        for kind in library.kinds.values():
+            if kind.list_endpoint:
+                yield kind.list_endpoint, {"lang": lang}
+            if kind.endpoint:
+                for item in library.section(lang, kind.name, now):
+                    yield kind.endpoint, {"lang": lang, "slug": item.slug}
+        for generate in app.extensions.get("portal.freeze", ()):
+            yield from generate(library, lang)
     for endpoint in ("root.robots", "root.sitemap"):
         yield endpoint, {}
 
@@ -44,8 +45,9 @@ def freeze(app: Flask, destination: str | Path) -> int:
     app.config.update(FREEZER_DESTINATION=str(destination.resolve()), FREEZER_RELATIVE_URLS=False,
                       FREEZER_IGNORE_MIMETYPE_WARNINGS=True, FREEZER_REMOVE_EXTRA_FILES=True,
                       FREEZER_REDIRECT_POLICY="follow", STATIC_MIRROR=True)
+    assets.build_files(app)
     freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
-    freezer.register_generator(lambda: _urls(app))
+    freezer.register_generator(lambda: urls(app))
     with warnings.catch_warnings():
         # /healthz and the static route are deliberately absent from a mirror.
         warnings.simplefilter("ignore", MissingURLGeneratorWarning)

@@ -12,7 +12,6 @@ published half-written; and the loader only re-reads files whose stat changed.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -20,25 +19,17 @@ import time
 
 from flask import Flask
 
+from .content.loader import fingerprint as tree_fingerprint, walk
 from .store import ContentStore
 
 log = logging.getLogger(__name__)
 WATCHED = (".md", ".yml")
 
 
-def fingerprint(root: str) -> str:
-    digest = hashlib.sha256()
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith(WATCHED):
-                path = os.path.join(folder, name)
-                try:
-                    stat = os.stat(path)
-                except OSError:
-                    continue
-                digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
-    return digest.hexdigest()
+def fingerprint(store: ContentStore) -> str:
+    """The tree as the loader would list it now (the same walk, the same hash)."""
+    root = store.content_dir.rstrip(os.sep) or os.sep
+    return tree_fingerprint(root, walk(root, store.kinds, store.languages()))
 
 
 class Watcher:
@@ -47,7 +38,6 @@ class Watcher:
         self.pid: int | None = None
         self.lock = threading.Lock()
         self.changed = threading.Event()
-        self.seen = fingerprint(store.content_dir)
 
     def ensure_running(self) -> None:
         """Start watching in this process (threads do not survive a fork)."""
@@ -57,22 +47,23 @@ class Watcher:
             if self.pid != os.getpid():
                 self.pid = os.getpid()
                 events = self._start_observer()
-                if events and fingerprint(self.store.content_dir) != self.seen:
-                    self.changed.set()  # changed between the preload and this first request
+                # A worker forked now (a respawn, a recycle) holds the master's start-up
+                # content: catch up before serving, with the last good versions on disk,
+                # so it serves the same state as the workers that saw every change.
+                self._safely(self.store.reload)
                 run = self._run_events if events else self._run_poll
                 threading.Thread(target=run, name="content-watcher", daemon=True).start()
 
     def check(self) -> bool:
         """One poll: reload if the tree changed and has settled. True if reloaded."""
-        current = fingerprint(self.store.content_dir)
-        if current == self.seen:
+        current = fingerprint(self.store)
+        if current == self.store.library.fingerprint:
             return False
         time.sleep(self.settle)
-        settled = fingerprint(self.store.content_dir)
+        settled = fingerprint(self.store)
         if settled != current:
             return False  # still being written; look again next time
         self.store.reload()
-        self.seen = settled
         return True
 
     def _start_observer(self) -> bool:

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from babel.support import Translations
 from flask import Flask, current_app
 
-from .content import Library, load
+from .content import LastGood, Library, Registry, load
 
 log = logging.getLogger(__name__)
 
@@ -22,27 +24,46 @@ class ContentStore:
 
     Readers take ``store.library`` once per request and use that snapshot;
     ``reload()`` builds a new library and swaps the reference, so a request
-    never sees half of one state and half of another.
+    never sees half of one state and half of another. The first load happens
+    on first use (serving preloads it), so commands that never read content
+    (``portal --help``) never pay for it.
     """
 
-    def __init__(self, content_dir: str, translations_dir: str, default_lang: str,
-                 clock: Callable[[], dt.datetime] = system_clock):
+    def __init__(self, content_dir: str, kinds: Registry, translations_dir: str,
+                 default_lang: str, clock: Callable[[], dt.datetime] = system_clock,
+                 last_good_dir: str | None = None, image_hosts: frozenset[str] = frozenset()):
         self.content_dir = content_dir
+        self.kinds = kinds
         self.translations_dir = translations_dir
         self.default_lang = default_lang
         self.clock = clock
+        self.image_hosts = image_hosts
+        self.last_good = LastGood(last_good_dir) if last_good_dir else None
         self._backlink_titles: dict[str, str] = {}
-        self.library: Library = self._load(None)
+        self._library: Library | None = None
+        self._lock = threading.Lock()
         self.listeners: list[Callable[[Library, Library], None]] = []
+
+    @property
+    def library(self) -> Library:
+        library = self._library
+        if library is None:
+            with self._lock:
+                if self._library is None:
+                    self._library = self._load(None)
+                library = self._library
+        return library
 
     def subscribe(self, listener: Callable[[Library, Library], None]) -> None:
         """Call ``listener(old, new)`` after each reload that changed the content."""
         self.listeners.append(listener)
 
     def reload(self) -> Library:
-        old, library = self.library, self._load(self.library)
-        self.library = library
-        if library.generation != old.generation:
+        with self._lock:
+            old = self._library
+            library = self._load(old)
+            self._library = library
+        if old is not None and library.generation != old.generation:
             log.info("content generation %s -> %s (%d items)",
                      old.generation, library.generation, len(library))
             for listener in self.listeners:
@@ -55,11 +76,21 @@ class ContentStore:
     def now(self) -> dt.datetime:
         return self.clock()
 
+    def languages(self) -> tuple[str, ...]:
+        """The default language and every language with a compiled catalogue."""
+        found = {self.default_lang}
+        root = Path(self.translations_dir)
+        if root.is_dir():
+            found.update(p.parent.parent.name for p in root.glob("*/LC_MESSAGES/messages.po"))
+        return tuple(sorted(found))
+
     def _load(self, previous: Library | None) -> Library:
-        library = load(self.content_dir, previous, backlink_title=self._backlink_title,
-                       default_lang=self.default_lang)
-        for error in library.errors:
-            log.error("%s", error)
+        library = load(self.content_dir, self.kinds, previous,
+                       backlink_title=self._backlink_title, default_lang=self.default_lang,
+                       last_good=self.last_good, languages=self.languages(),
+                       image_hosts=self.image_hosts)
+        for problem in library.errors:
+            log.error("%s", problem)
         return library
 
     def _backlink_title(self, lang: str) -> str:
@@ -70,10 +101,14 @@ class ContentStore:
         return self._backlink_titles[lang]
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, kinds: Registry) -> None:
+    config = app.config
+    app.extensions["portal.kinds"] = kinds
     app.extensions["portal.store"] = ContentStore(
-        app.config["CONTENT_DIR"], app.config["TRANSLATIONS_DIR"], app.config["DEFAULT_LANG"],
-        clock=app.config.get("CLOCK") or system_clock,
+        config["CONTENT_DIR"], kinds, config["TRANSLATIONS_DIR"], config["DEFAULT_LANG"],
+        clock=config.get("CLOCK") or system_clock,
+        last_good_dir=str(Path(config["BUILD_DIR"]) / "last-good"),
+        image_hosts=frozenset(config["IMAGE_HOSTS"]),
     )
 
 

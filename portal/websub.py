@@ -11,15 +11,17 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from flask import Flask, url_for
+from flask import Flask
 
-from .content import Disclosure, Library
+from .content import Item, Library
+from .kinds.disclosures.outputs import feed_names
+from .urls import absolute_url
 
 log = logging.getLogger(__name__)
 TIMEOUT = 5
 
 
-def changed_disclosures(old: Library, new: Library) -> list[Disclosure]:
+def changed_disclosures(old: Library, new: Library) -> list[Item]:
     """Disclosures added, edited or removed between two loads."""
     def digests(library: Library):
         return {rel: (source.digest, source.item) for rel, source in library.sources.items()
@@ -29,19 +31,19 @@ def changed_disclosures(old: Library, new: Library) -> list[Disclosure]:
     return changed + [before[rel][1] for rel in before if rel not in after]
 
 
-def feed_urls(app: Flask, library: Library, items: list[Disclosure]) -> list[str]:
+def feed_urls(app: Flask, library: Library, items: list[Item]) -> list[str]:
     """Every subscription feed, in every language, that shows any of ``items``."""
     names, hazards = {"disclosures"}, set()
     for item in items:
         names.add(item.type)
         hazards.update(item.hazards)
     urls = []
-    with app.test_request_context("/", base_url=app.config["BASE_URL"]):
+    with app.app_context():
         for lang in library.languages:
             for fmt in ("atom", "rss"):
-                urls += [url_for("site.feed_named", lang=lang, name=n, fmt=fmt, _external=True)
-                         for n in sorted(names)]
-                urls += [url_for("site.feed_hazard", lang=lang, hazard=h, fmt=fmt, _external=True)
+                urls += [absolute_url("disclosures.feed_named", lang=lang, name=n, fmt=fmt)
+                         for n in sorted(names) if n in feed_names()]
+                urls += [absolute_url("disclosures.feed_hazard", lang=lang, hazard=h, fmt=fmt)
                          for h in sorted(hazards)]
     return urls
 

@@ -71,7 +71,7 @@ instruction: Keep warm."""))
 
 
 def test_bad_polygon_is_a_named_error(content_dir):
-    from portal.content import load
+    from portal.kinds import load
     path = content_dir / "en/disclosures/cold-wave-alert.md"
     path.write_text(path.read_text().replace("area: Whole district", "area: x\npolygons: ['1,2 3,4']"))
     [error] = load(content_dir).errors

@@ -2,15 +2,14 @@
 import json
 
 import feedparser
-from click.testing import CliRunner
-
+from portal import create_app
 from portal.cli import check_command, new_command
-from portal.content import load
+from portal.kinds import load
 from tests.conftest import CONTENT, NOW
 
 
 def run(command, *args):
-    return CliRunner().invoke(command, list(args))
+    return create_app({"TESTING": True}).test_cli_runner().invoke(command, list(args))
 
 
 def test_check_passes_on_good_content():
@@ -33,7 +32,18 @@ def test_check_json_for_ci(content_dir):
     result = run(check_command, "--content-dir", str(content_dir), "--format", "json")
     assert result.exit_code == 1
     [problem] = json.loads(result.output)
-    assert problem["path"] == "site.yml" and problem["line"] == 1 and problem["severity"] == "error"
+    assert problem["path"] == str(content_dir / "site.yml")
+    assert problem["line"] == 1 and problem["severity"] == "error"
+
+
+def test_check_prints_paths_an_editor_can_open_from_the_working_directory(
+        content_dir, monkeypatch):
+    path = content_dir / "en/guides/flood-safety.md"
+    path.write_text(path.read_text().replace("kind: self-help", "kind: swimming"))
+    monkeypatch.chdir(content_dir.parent)
+    result = run(check_command, "--content-dir", "content")
+    assert result.output.startswith("content/en/guides/flood-safety.md:4: kind: ")
+    assert (content_dir.parent / "content/en/guides/flood-safety.md").is_file()
 
 
 def test_bundled_content_is_clean():

@@ -3,7 +3,10 @@ import datetime as dt
 
 import pytest
 
-from portal.content import ContentError, Guide, load
+from portal.content import ContentError
+from portal.kinds import load
+from portal.kinds.guides import queries as guides
+from portal.kinds.guides.model import Guide
 from tests.conftest import CONTENT, NOW, write
 
 GUIDE = """---
@@ -135,23 +138,23 @@ def test_broken_site_yml_keeps_the_previous_site_on_reload(content_dir):
 def test_drafts_are_hidden():
     library = load(CONTENT)
     assert library.get("en", "guides", "unfinished-draft", NOW) is None
-    assert "unfinished-draft" not in [g.slug for g in library.guides("en", NOW)]
+    assert "unfinished-draft" not in [g.slug for g in guides.guides(library, "en", NOW)]
 
 
 def test_missing_translation_falls_back_to_the_default_language():
     library = load(CONTENT)
     item = library.find("zh", "guides", "fire-escape-plan", NOW)
     assert item.lang == "en"
-    zh_list = {g.slug: g.lang for g in library.guides("zh", NOW)}
+    zh_list = {g.slug: g.lang for g in guides.guides(library, "zh", NOW)}
     assert zh_list["fire-escape-plan"] == "en" and zh_list["flood-safety"] == "zh"
 
 
 def test_guide_filters_and_related_guides():
     library = load(CONTENT)
-    assert [g.slug for g in library.guides("en", NOW, kind="mutual-rescue")] == ["flood-rescue"]
-    assert {g.slug for g in library.guides("en", NOW, hazard="flood")} == {"flood-safety", "flood-rescue"}
+    assert [g.slug for g in guides.guides(library, "en", NOW, kind="mutual-rescue")] == ["flood-rescue"]
+    assert {g.slug for g in guides.guides(library, "en", NOW, hazard="flood")} == {"flood-safety", "flood-rescue"}
     guide = library.get("en", "guides", "flood-safety", NOW)
-    assert [g.slug for g in library.related(guide, NOW)] == ["flood-rescue"]
+    assert [g.slug for g in guides.related(library, guide, NOW)] == ["flood-rescue"]
 
 
 def test_due_for_review_after_review_by():

@@ -1,6 +1,6 @@
 """create_app reads PORTAL_* settings and serves the bundled content by default."""
 from portal import create_app
-from portal.config import ROOT
+from portal.settings import ROOT
 
 
 def test_defaults_serve_the_bundled_content(tmp_path, monkeypatch):

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal import create_app
+from portal import create_app, prepare
 from portal.search import Request
 from portal.search.query import MAX_TERMS, parse, to_query
 from tests.conftest import CONTENT, NOW, Clock
@@ -26,9 +26,9 @@ QUERIES = st.one_of(
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     base = tmp_path_factory.mktemp("fuzz")
-    app = create_app({"TESTING": True, "CONTENT_DIR": str(CONTENT), "CLOCK": Clock(),
-                      "INDEX_DIR": str(base / "index"), "BUILD_DIR": str(base / "build"),
-                      "BASE_URL": "https://example.org"})
+    app = prepare(create_app({"TESTING": True, "CONTENT_DIR": str(CONTENT), "CLOCK": Clock(),
+                              "INDEX_DIR": str(base / "index"), "BUILD_DIR": str(base / "build"),
+                              "BASE_URL": "https://example.org"}))
     return app.test_client()
 
 

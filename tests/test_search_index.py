@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from portal.cli import index_command
-from portal.content import load
+from portal.kinds import load
 from portal.search import Request, Search, build_index, current, ensure_index, generation_dir
 from tests.conftest import CONTENT, NOW, write
 

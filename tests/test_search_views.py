@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.content import load
+from portal.kinds import load
 from portal.search import engine
 from portal.search.text import plain_text
 

@@ -16,12 +16,6 @@ from .frontmatter import clean_text
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-KINDS = ("self-help", "mutual-rescue", "prevention")
-TYPES = ("announcement", "rumour-correction", "alert")
-VERDICTS = ("false", "misleading", "unproven", "true")
-SEVERITIES = ("minor", "moderate", "severe", "extreme")
-URGENCIES = ("immediate", "expected", "future", "past", "unknown")
-CERTAINTIES = ("observed", "likely", "possible", "unlikely", "unknown")
 
 
 def text(value: Any, site) -> str:
@@ -161,51 +155,3 @@ COMMON = {
     "summary": Field(text),
     "draft": Field(boolean, required=False),
 }
-SCHEMAS: dict[str, dict[str, Field]] = {
-    "guides": {
-        **COMMON,
-        "kind": Field(choice(*KINDS)),
-        "hazards": Field(hazards),
-        "updated": Field(date),
-        "review_by": Field(date),
-    },
-    "disclosures": {
-        **COMMON,
-        "type": Field(choice(*TYPES)),
-        "issuer": Field(issuer),
-        "published": Field(datetime),
-        "updated": Field(datetime, required=False),
-        "hazards": Field(hazards, required=False),
-        "supersedes": Field(slug, required=False),
-        "changes": Field(changes, required=False),
-        "banner": Field(boolean, required=False),
-    },
-    "pages": {**COMMON, "summary": Field(text, required=False)},
-}
-# Fields that only some disclosure types carry.
-BY_TYPE: dict[str, dict[str, Field]] = {
-    "rumour-correction": {
-        "claim": Field(text),
-        "verdict": Field(choice(*VERDICTS)),
-        "appeared_in": Field(text_list, required=False),
-    },
-    "alert": {
-        "severity": Field(choice(*SEVERITIES)),
-        "urgency": Field(choice(*URGENCIES)),
-        "certainty": Field(choice(*CERTAINTIES)),
-        "area": Field(text),
-        "expires": Field(datetime),
-        "instruction": Field(text, required=False),
-        "polygons": Field(polygons, required=False),
-        "circles": Field(circles, required=False),
-        "geocodes": Field(geocodes, required=False),
-    },
-    "announcement": {},
-}
-
-
-def schema_for(section: str, meta: dict) -> dict[str, Field]:
-    schema = dict(SCHEMAS[section])
-    if section == "disclosures":
-        schema.update(BY_TYPE.get(str(meta.get("type")), {}))
-    return schema

@@ -1,61 +1,85 @@
-"""One loaded state of the content tree, and the questions views ask of it."""
+"""One loaded state of the content tree, and the generic questions views ask of it.
+
+Questions about one kind (related guides, alerts in force) live in that kind's
+package and use :meth:`Library.section` and :meth:`Library.memo`.
+"""
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from types import MappingProxyType
+from typing import TypeVar
 
 from .errors import ContentError
-from .model import Disclosure, Guide, Item, Page, Site
+from .kind import Registry
+from .model import Item, Site
 
-
-BANNER_SEVERITIES = ("severe", "extreme")
-# How each section's lists are ordered: guides and pages by title, disclosures newest first.
-ORDER = {
-    "guides": lambda g: g.title.casefold(),
-    "pages": lambda p: p.title.casefold(),
-    "disclosures": lambda d: (-d.published.timestamp(), d.slug),
-}
+T = TypeVar("T")
 
 
 class Library:
     """Immutable once built; a reload builds a new one and swaps it in."""
 
     def __init__(self, site: Site, items: Iterable[Item], errors: Iterable[ContentError] = (),
-                 *, generation: str = "", sources: Mapping = MappingProxyType({}),
-                 site_digest: str = "", default_lang: str = "en"):
+                 *, kinds: Registry, generation: str = "", sources: Mapping = MappingProxyType({}),
+                 site_digest: str = "", default_lang: str = "en",
+                 languages: Iterable[str] | None = None, failed: Mapping = MappingProxyType({}),
+                 fingerprint: str = ""):
         self.site = site
-        self.errors = tuple(e for e in errors if e.severity == "error")
-        self.warnings = tuple(e for e in errors if e.severity == "warning")
+        self.kinds = kinds
+        self.problems = tuple(errors)
+        self.errors = tuple(e for e in self.problems if e.severity == "error")
         self.generation = generation
         self.sources = sources
+        self.failed = failed  # rel -> Failure: files that could not be read, and why
+        self.fingerprint = fingerprint  # of the files as listed when loading began
         self.site_digest = site_digest
         self.default_lang = default_lang
         self._by_key: dict[tuple[str, str, str], Item] = {}
-        self._sections: dict[tuple[str, str, int], list[Item]] = {}
         self._groups: dict[tuple[str, str], dict[str, Item]] = defaultdict(dict)
         for item in items:
             self._by_key[item.lang, item.section, item.slug] = item
             self._groups[item.section, item.group][item.lang] = item
-        self.languages = tuple(sorted({lang for lang, _, _ in self._by_key}))
-        # Moments when what is public changes without a file changing:
-        # a scheduled disclosure goes live, an alert expires.
+        found = {lang for lang, _, _ in self._by_key}
+        self.languages = tuple(sorted(found if languages is None else set(languages)))
+        # Moments when what is public changes without a file changing, as each kind says.
         self._moments = sorted({moment for item in self._by_key.values()
-                                for moment in (getattr(item, "published", None),
-                                               getattr(item, "expires", None)) if moment})
+                                for moment in kinds[item.section].moments(item)})
+        self._memo: dict[tuple, object] = {}
+        self._memo_lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._by_key)
 
     def state(self, now: dt.datetime) -> tuple[str, int]:
         """Changes whenever the public content does: on a new generation, and when
-        ``now`` passes a scheduled publication or an expiry. Keys caches."""
+        ``now`` passes a moment a kind named (a scheduled publication, an expiry).
+        Keys every cache of outputs."""
         return self.generation, bisect.bisect_right(self._moments, now)
+
+    def memo(self, key: Hashable, now: dt.datetime, compute: Callable[[], T]) -> T:
+        """``compute()`` once per public state of this library, kept with it."""
+        full = (key, self.state(now)[1])
+        try:
+            return self._memo[full]  # type: ignore[return-value]
+        except KeyError:
+            pass
+        value = compute()
+        with self._memo_lock:
+            if len(self._memo) > 4096:  # many moments passed in a long-lived library
+                self._memo.clear()
+            self._memo[full] = value
+        return value
 
     def all(self) -> Iterable[Item]:
         return self._by_key.values()
+
+    def entry(self, lang: str, section: str, slug: str) -> Item | None:
+        """The item with this key, public or not (drafts, scheduled ones)."""
+        return self._by_key.get((lang, section, slug))
 
     def get(self, lang: str, section: str, slug: str, now: dt.datetime) -> Item | None:
         """The public item in exactly this language, or None."""
@@ -79,92 +103,27 @@ class Library:
         return [group[lang] for lang in sorted(group) if group[lang].is_public(now)]
 
     def section(self, lang: str, section: str, now: dt.datetime) -> list[Item]:
-        """One public item per translation group, in ``lang`` where it exists.
-
-        Kept per public state: every page asks for lists, and at 10,000 items
-        walking every translation group each time costs more than the render."""
-        key = (lang, section, self.state(now)[1])
-        cached = self._sections.get(key)
-        if cached is None:
+        """One public item per translation group, in ``lang`` where it exists, in the
+        kind's order. Kept per public state: every page asks for lists."""
+        def compute():
             order = (lang, *self._fallback_order(lang))
-            cached = []
+            found = []
             for (sec, _), versions in self._groups.items():
                 if sec != section:
                     continue
                 for candidate in order:
                     item = versions.get(candidate)
                     if item is not None and item.is_public(now):
-                        cached.append(item)
+                        found.append(item)
                         break
-            cached.sort(key=ORDER[section])
-            self._sections[key] = cached
-        return list(cached)
+            found.sort(key=self.kinds[section].order)
+            return found
+        return list(self.memo(("section", lang, section), now, compute))
 
-    def guides(self, lang: str, now: dt.datetime, kind: str | None = None,
-               hazard: str | None = None) -> list[Guide]:
-        return [g for g in self.section(lang, "guides", now)
-                if (kind is None or g.kind == kind) and (hazard is None or hazard in g.hazards)]
-
-    def disclosures(self, lang: str, now: dt.datetime, type: str | None = None,
-                    hazard: str | None = None) -> list[Disclosure]:
-        """Newest first."""
-        return [d for d in self.section(lang, "disclosures", now)
-                if (type is None or d.type == type) and (hazard is None or hazard in d.hazards)]
-
-    def pages(self, lang: str, now: dt.datetime) -> list[Page]:
-        return self.section(lang, "pages", now)
-
-    def related(self, guide: Guide, now: dt.datetime, limit: int = 4) -> list[Guide]:
-        """Guides sharing the most hazards with ``guide``, then by title."""
-        scored = []
-        for other in self.guides(guide.lang, now):
-            shared = len(set(other.hazards) & set(guide.hazards))
-            if other.group != guide.group and shared:
-                scored.append((-shared, other.kind == guide.kind, other.title.casefold(), other))
-        return [entry[-1] for entry in sorted(scored, key=lambda e: e[:3])[:limit]]
-
-    def successors(self, item: Disclosure, now: dt.datetime) -> list[Disclosure]:
-        """Disclosures that say they supersede ``item``, newest first."""
-        return [d for d in self.disclosures(item.lang, now) if d.supersedes == item.slug]
-
-    def predecessor(self, item: Disclosure, now: dt.datetime) -> Disclosure | None:
-        if not item.supersedes:
-            return None
-        return self.find(item.lang, "disclosures", item.supersedes, now)
-
-    def chain(self, item: Disclosure, now: dt.datetime) -> list[Disclosure]:
-        """The disclosures ``item`` supersedes, directly or not, oldest first."""
-        found: list[Disclosure] = []
-        current = self.predecessor(item, now)
-        while current is not None and current not in found and current is not item:
-            found.append(current)
-            current = self.predecessor(current, now)
-        return found[::-1]
-
-    def has_cap(self, item: Disclosure, now: dt.datetime) -> bool:
-        """Alerts, and whatever withdraws an alert, exist as CAP messages."""
-        return item.type == "alert" or any(d.type == "alert" for d in self.chain(item, now))
-
-    def alerts_in_force(self, lang: str, now: dt.datetime) -> list[Disclosure]:
-        """CAP messages that matter now: alerts in force and not superseded, and
-        cancellations of alerts that would otherwise still be in force."""
-        found = []
-        for item in self.disclosures(lang, now):
-            if self.successors(item, now):
-                continue
-            if item.type == "alert" and item.is_active(now):
-                found.append(item)
-            elif item.type != "alert" and any(
-                    old.type == "alert" and old.is_active(now) for old in self.chain(item, now)):
-                found.append(item)
-        return found
-
-    def banners(self, lang: str, now: dt.datetime) -> list[Disclosure]:
-        """What every page must show while it is in force: severe and extreme
-        alerts, and disclosures that ask for a banner; not once superseded."""
-        return [d for d in self.disclosures(lang, now)
-                if d.is_active(now) and (d.banner or d.severity in BANNER_SEVERITIES)
-                and not self.successors(d, now)]
+    def public(self, lang: str, now: dt.datetime) -> list[Item]:
+        """Every public item written in ``lang`` (no fallbacks), kind by kind."""
+        return [item for section in self.kinds for item in self.section(lang, section, now)
+                if item.lang == lang]
 
     def _fallback_order(self, lang: str) -> list[str]:
         others = [code for code in self.languages if code != lang]

@@ -59,7 +59,7 @@ class TocEntry:
 @dataclass(frozen=True, kw_only=True)
 class Item:
     lang: str
-    section: str  # guides | disclosures | pages
+    section: str  # the kind: its folder name
     slug: str
     path: str  # relative to the content directory, for messages
     group: str  # section-relative path shared by all translations
@@ -74,54 +74,3 @@ class Item:
 
     def is_public(self, now: dt.datetime) -> bool:
         return not self.draft
-
-
-@dataclass(frozen=True, kw_only=True)
-class Guide(Item):
-    kind: str
-    updated: dt.date
-    review_by: dt.date
-
-    def due_for_review(self, today: dt.date) -> bool:
-        return today > self.review_by
-
-
-@dataclass(frozen=True, kw_only=True)
-class Page(Item):
-    pass
-
-
-@dataclass(frozen=True, kw_only=True)
-class Disclosure(Item):
-    type: str
-    issuer: str
-    published: dt.datetime
-    updated: dt.datetime | None = None
-    supersedes: str | None = None
-    changes: tuple[tuple[dt.datetime, str], ...] = ()
-    banner: bool = False
-    claim: str | None = None
-    verdict: str | None = None
-    appeared_in: tuple[str, ...] = ()
-    severity: str | None = None
-    urgency: str | None = None
-    certainty: str | None = None
-    area: str | None = None
-    expires: dt.datetime | None = None
-    instruction: str | None = None
-    polygons: tuple[str, ...] = ()
-    circles: tuple[str, ...] = ()
-    geocodes: tuple[tuple[str, str], ...] = ()
-
-    def is_public(self, now: dt.datetime) -> bool:
-        return not self.draft and self.published <= now
-
-    def is_active(self, now: dt.datetime) -> bool:
-        return self.expires is None or now < self.expires
-
-    @property
-    def modified(self) -> dt.datetime:
-        return self.updated or self.published
-
-
-SECTIONS = {"guides": Guide, "disclosures": Disclosure, "pages": Page}

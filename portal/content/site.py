@@ -1,6 +1,7 @@
 """Read ``site.yml``: names, hazard taxonomy, issuers and hotlines."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from types import MappingProxyType
 
@@ -66,3 +67,31 @@ def load_site(root: Path) -> Site:
         issuers=MappingProxyType(issuers),
         hotlines=tuple(hotlines),
     )
+
+
+def with_references(site: Site, previous: Site | None, items) -> Site:
+    """``site`` plus the hazards and issuers it dropped that items still serving use.
+
+    Those items were reported when they failed to load against the new
+    ``site.yml`` and serve their last good version; keeping the names they refer
+    to means no page breaks on them."""
+    if previous is None:
+        return site
+    hazards, classes, issuers = dict(site.hazards), dict(site.hazard_classes), dict(site.issuers)
+    for item in items:
+        for key in item.hazards:
+            if key not in hazards and key in previous.hazards:
+                hazard = previous.hazards[key]
+                hazards[key] = hazard
+                if hazard.category not in classes:
+                    old = previous.hazard_classes[hazard.category]
+                    classes[hazard.category] = HazardClass(old.key, old.names, ())
+        key = getattr(item, "issuer", None)
+        if key and key not in issuers and key in previous.issuers:
+            issuers[key] = previous.issuers[key]
+    if len(hazards) == len(site.hazards) and len(issuers) == len(site.issuers) \
+            and len(classes) == len(site.hazard_classes):
+        return site
+    return dataclasses.replace(site, hazards=MappingProxyType(hazards),
+                               hazard_classes=MappingProxyType(classes),
+                               issuers=MappingProxyType(issuers))

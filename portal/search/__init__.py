@@ -102,12 +102,15 @@ class Search:
 
 
 def init_app(app) -> None:
-    """Attach a :class:`Search` and build the index at start if there is none."""
-    index_dir = app.config["INDEX_DIR"]
-    search = Search(index_dir, auto_build=app.config.get("SEARCH_AUTO_BUILD", True))
-    app.extensions["portal.search"] = search
+    """Attach a :class:`Search`; nothing is built until serving or `portal index`."""
+    app.extensions["portal.search"] = Search(app.config["INDEX_DIR"],
+                                             auto_build=app.config["SEARCH_AUTO_BUILD"])
+
+
+def prepare(app) -> None:
+    """At server start: build the index of the content being served if there is none."""
     library = app.extensions["portal.store"].library
     try:
-        ensure_index(library, index_dir)
+        ensure_index(library, app.config["INDEX_DIR"])
     except Exception:  # the site serves without search rather than not at all
-        log.exception("search: cannot build the index in %s", index_dir)
+        log.exception("search: cannot build the index in %s", app.config["INDEX_DIR"])

@@ -33,7 +33,7 @@ from .documents import update, write
 log = logging.getLogger(__name__)
 
 # Bump when analysis or the schema changes: an old index then no longer matches.
-VERSION = "v2"
+VERSION = "v3"
 POINTER = "CURRENT"
 READY = "READY"
 RETIRED = "RETIRED"

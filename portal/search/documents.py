@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import fields, index
 
-from ..content import Disclosure, Guide, Item, Library
+from ..content import Item, Library
 from .analysis import analyzer, words
 from .text import plain_text
 
@@ -35,8 +35,8 @@ def schema() -> fields.Schema:
         key=fields.ID(stored=True, unique=True, sortable=True),
         lang=fields.ID(stored=True),
         section=fields.ID(stored=True),
-        kind=fields.ID(stored=True),
-        type=fields.ID(stored=True),
+        # "name=value" per facet the item's kind declares (kind=self-help, type=alert).
+        facets=fields.KEYWORD(stored=True),
         hazards=fields.KEYWORD(stored=True),
         date=fields.DATETIME(stored=True),
         title=fields.TEXT(analyzer=text, stored=True),
@@ -53,31 +53,31 @@ def item_key(item: Item) -> str:
 def document(library: Library, item: Item) -> dict:
     """The search document for one item: what is indexed and what snippets come from."""
     site = library.site
-    summary = item.summary
+    kind = library.kinds[item.section]
+    extra = kind.search(item, site)
     keywords = [name for key in item.hazards if key in site.hazards
                 for name in site.hazards[key].names.values()]
-    date = None
-    if isinstance(item, Guide):
-        date = item.updated
-    if isinstance(item, Disclosure):
-        date = item.published
-        summary = " ".join(filter(None, [summary, item.claim]))
-        if item.issuer in site.issuers:
-            keywords += site.issuers[item.issuer].names.values()
-        keywords.append(item.area or "")
+    keywords += extra.keywords
     return {
         "key": item_key(item),
         "lang": item.lang,
         "section": item.section,
-        "kind": getattr(item, "kind", "") or "",
-        "type": getattr(item, "type", "") or "",
+        "facets": " ".join(f"{name}={value}" for name, values in facet_values(library, item)
+                           for value in values),
         "hazards": " ".join(item.hazards),
-        "date": _datetime(date),
+        "date": _datetime(extra.date),
         "title": item.title,
-        "summary": summary,
+        "summary": " ".join(filter(None, [item.summary, extra.summary])),
         "body": plain_text(item.html),
-        "keywords": " ".join(keywords),
+        "keywords": " ".join(filter(None, keywords)),
     }
+
+
+def facet_values(library: Library, item: Item) -> list[tuple[str, tuple[str, ...]]]:
+    """(facet, values) of an item: its kind's facets, and hazards for every kind."""
+    kind = library.kinds[item.section]
+    return [*((name, tuple(facet.of(item))) for name, facet in kind.facets.items()),
+            ("hazard", tuple(item.hazards))]
 
 
 def fingerprint(library: Library, item: Item) -> str:
@@ -89,9 +89,7 @@ def fingerprint(library: Library, item: Item) -> str:
     source = library.sources.get(item.path)
     if source is not None and source.item is item:
         return f"{library.site_digest[:16]}:{source.digest[:24]}"
-    parts = (library.site_digest, item.title, item.summary, item.html, item.hazards,
-             *(str(getattr(item, name, None)) for name in (
-                 "kind", "type", "claim", "issuer", "area", "updated", "published")))
+    parts = (library.site_digest, repr(item))
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 

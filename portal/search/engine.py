@@ -92,8 +92,8 @@ class SearchIndex:
         if not parsed.clauses:
             return Results(parsed.text, shortened=parsed.shortened)
         # Keyed by terms, not text: "Flood" and "flood " share one answer.
-        key = (library.state(now), lang, parsed.key, request.kind, request.hazard, request.type,
-               request.page, request.page_size)
+        key = (library.state(now), lang, parsed.key, request.filters, request.page,
+               request.page_size)
         return self.cache.get(key, lambda: self._search(library, lang, now, parsed, request,
                                                          deadline))
 

@@ -6,24 +6,21 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ..content import Disclosure, Guide, Library
-from .documents import item_key
+from ..content import Library
+from .documents import facet_values, item_key
 from .text import Snippet
-
-FACETS = ("kind", "type", "hazard")
 
 
 @dataclass(frozen=True)
 class Request:
     q: str
-    kind: str | None = None
-    hazard: str | None = None
-    type: str | None = None
+    # (facet, value) pairs the reader selected, such as (("kind", "self-help"),).
+    filters: tuple[tuple[str, str], ...] = ()
     page: int = 1
     page_size: int = 10
 
-    def selected(self) -> dict[str, str | None]:
-        return {"kind": self.kind, "type": self.type, "hazard": self.hazard}
+    def selected(self) -> dict[str, str]:
+        return dict(self.filters)
 
 
 @dataclass(frozen=True)
@@ -78,12 +75,10 @@ class Visible:
             docnum = docnums.get(item_key(item))
             if docnum is None or not item.is_public(now):
                 continue
-            self.docs[docnum] = Doc(item_key(item), item.lang, (item.section, item.group), {
-                "kind": (item.kind,) if isinstance(item, Guide) else (),
-                "type": (item.type,) if isinstance(item, Disclosure) else (),
-                "hazard": tuple(item.hazards),
-            })
+            self.docs[docnum] = Doc(item_key(item), item.lang, (item.section, item.group),
+                                    dict(facet_values(library, item)))
         self.allowed = frozenset(self.docs)
+        self.facet_names = library.kinds.facet_names()
         self.languages = len({doc.lang for doc in self.docs.values()})
 
     def representatives(self, matched: Iterable[int], lang: str) -> dict[tuple[str, str], int]:
@@ -101,15 +96,16 @@ class Visible:
         """Counts per facet value, each facet ignoring its own selection, and the groups
         that pass every selected filter."""
         selected = request.selected()
-        counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+        names = self.facet_names
+        counts: dict[str, Counter] = {name: Counter() for name in names}
         kept = set()
         for group, docnum in chosen.items():
             values = self.docs[docnum].values
             failed = [name for name, value in selected.items()
-                      if value is not None and value not in values[name]]
+                      if value is not None and value not in values.get(name, ())]
             if not failed:
                 kept.add(group)
-            for name in FACETS:
+            for name, found in values.items():
                 if not failed or failed == [name]:
-                    counts[name].update(values[name])
+                    counts[name].update(found)
         return {name: dict(counter) for name, counter in counts.items()}, kept

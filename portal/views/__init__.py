@@ -1,26 +1,35 @@
-"""Thin views: look up, 404 if absent, render."""
-from flask import Blueprint, Flask
+"""Pages of the site as a whole: home, hazard hubs, hotlines, search, and the root routes.
 
-from ..i18n import add_lang, pull_lang
-from .common import SlugConverter, library, now
+Each kind of content registers its own pages (portal/kinds/<kind>/views.py).
+"""
+from flask import Flask
+from flask_babel import lazy_gettext as _l
 
-site = Blueprint("site", __name__, url_prefix="/<lang>")
-site.url_value_preprocessor(pull_lang)
-site.url_defaults(add_lang)
+from .common import SlugConverter, language_blueprint, library, nav_entry, now
+
+site = language_blueprint("site", __name__)
 
 
 @site.app_context_processor
 def common_context() -> dict:
+    from flask import current_app
+
     from ..i18n import current_lang
-    return {"site": library().site, "now": now(),
-            "footer_pages": library().pages(current_lang(), now()),
-            "banners": library().banners(current_lang(), now())}
+    from ..kinds.disclosures.queries import banners
+    lib = library()
+    return {"site": lib.site, "now": now(),
+            "footer_pages": lib.section(current_lang(), "pages", now()),
+            "banners": banners(lib, current_lang(), now()),
+            "nav_entries": current_app.extensions.get("portal.nav", ())}
 
 
 def init_app(app: Flask) -> None:
-    from . import cap, disclosures, feeds, guides, pages, root, search  # noqa: F401  (register routes)
+    """Before the kinds: their navigation entries follow Home."""
+    from ..outputs import cached, warmer
+    from . import home, root, search  # noqa: F401  (register routes)
 
     app.url_map.converters["slug"] = SlugConverter
-
+    warmer(app, lambda: cached("sitemap", root.build_sitemap))
+    nav_entry(app, "site.home", _l("Home"), "site.home")
     app.register_blueprint(site)
     app.register_blueprint(root.bp)

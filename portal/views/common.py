@@ -1,19 +1,34 @@
-"""What every view needs: the current library, the time, and argument checks."""
+"""What every view needs: the current library, the time, argument checks, and the
+language blueprints every kind of content registers its pages on."""
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, g, request
+from flask import Blueprint, Flask, abort, g, request
 from werkzeug.routing import BaseConverter
 
 from ..content import Library
 from ..content.fields import SLUG
+from ..i18n import add_lang, pull_lang
 from ..store import get_store
 
 
 class SlugConverter(BaseConverter):
     """Only allowlisted slugs route; anything else (dots, slashes, case) is a 404."""
     regex = SLUG.pattern
+
+
+def language_blueprint(name: str, import_name: str) -> Blueprint:
+    """A Blueprint under /<lang>/ with its own templates folder."""
+    bp = Blueprint(name, import_name, url_prefix="/<lang>", template_folder="templates")
+    bp.url_value_preprocessor(pull_lang)
+    bp.url_defaults(add_lang)
+    return bp
+
+
+def nav_entry(app: Flask, endpoint: str, label, section: str) -> None:
+    """A link in the main navigation; ``section`` marks it current on that kind's pages."""
+    app.extensions.setdefault("portal.nav", []).append((endpoint, label, section))
 
 
 def library() -> Library:
@@ -41,3 +56,11 @@ def choice_arg(name: str, allowed) -> str | None:
     if value not in allowed:
         abort(400)
     return value
+
+
+def register_labels(app: Flask, labels: dict, facets: dict | None = None) -> None:
+    """Visible names of a kind's values (``labels.<field>[value]`` in templates), and
+    the (title, "all" label) of each facet it declares."""
+    known = app.jinja_env.globals.setdefault("labels", {})
+    known.update(labels)
+    known.setdefault("facet", {}).update(facets or {})

@@ -5,9 +5,10 @@ import os
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 
-from .common import library, now
 from ..i18n import current_lang
+from ..outputs import cached
 from ..urls import absolute_url
+from .common import library, now
 
 bp = Blueprint("root", __name__)
 
@@ -21,14 +22,17 @@ def index():
 
 @bp.get("/healthz")
 def healthz():
+    """Status and counts only: messages quote field values, and this answer is public.
+    The details are in `portal check` and the log."""
     lib = library()
-    status = "degraded" if lib.errors else "ok"
+    warnings = len(lib.problems) - len(lib.errors)
     body = {
-        "status": status,
+        "status": "degraded" if lib.errors else "ok",
         "generation": lib.generation,
         "items": len(lib),
+        "errors": len(lib.errors),
+        "warnings": warnings,
         "pid": os.getpid(),
-        "errors": [str(e) for e in lib.errors],
     }
     response = current_app.json.response(body)
     response.headers["Cache-Control"] = "no-store"
@@ -41,17 +45,24 @@ def robots():
     return current_app.response_class(body, mimetype="text/plain")
 
 
+def sitemap_urls() -> list[str]:
+    """Every public page: each language's home and every item of every kind."""
+    lib, when = library(), now()
+    urls = []
+    for lang in lib.languages:
+        urls.append(absolute_url("site.home", lang=lang))
+        for item in lib.public(lang, when):
+            kind = lib.kinds[item.section]
+            if kind.in_sitemap and kind.endpoint in current_app.view_functions:
+                urls.append(absolute_url(kind.endpoint, lang=lang, slug=item.slug))
+    return urls
+
+
+def build_sitemap() -> bytes:
+    return render_template("sitemap.xml", urls=sitemap_urls()).encode()
+
+
 @bp.get("/sitemap.xml")
 def sitemap():
-    lib, when = library(), now()
-    entries = []
-    for lang in lib.languages:
-        entries.append(absolute_url("site.home", lang=lang))
-        for item in lib.all():
-            if item.lang == lang and item.is_public(when):
-                endpoint = {"guides": "site.guide", "pages": "site.page",
-                            "disclosures": "site.disclosure"}[item.section]
-                if endpoint in current_app.view_functions:
-                    entries.append(absolute_url(endpoint, lang=lang, slug=item.slug))
-    xml = render_template("sitemap.xml", urls=entries)
-    return current_app.response_class(xml, mimetype="application/xml")
+    body = cached("sitemap", build_sitemap)
+    return current_app.response_class(body, mimetype="application/xml")

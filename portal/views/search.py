@@ -5,7 +5,6 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_babel import force_locale, gettext as _
 
 from ..content import localized
-from ..content.fields import KINDS, TYPES
 from ..i18n import current_lang
 from ..search import Request, Search
 from ..search.query import MAX_CHARS, clean
@@ -16,7 +15,6 @@ from .root import bp as root
 
 PAGE_SIZE = 10
 MAX_PAGE = 100
-ENDPOINTS = {"guides": "site.guide", "disclosures": "site.disclosure", "pages": "site.page"}
 
 
 def get_search() -> Search:
@@ -26,28 +24,28 @@ def get_search() -> Search:
 @site.get("/search")
 def search():
     lib, when = library(), now()
-    filters = {"kind": choice_arg("kind", KINDS), "type": choice_arg("type", TYPES),
-               "hazard": choice_arg("hazard", lib.site.hazards)}
+    facets = {**lib.kinds.facets(), "hazard": tuple(lib.site.hazards)}
+    filters = {name: choice_arg(name, values) for name, values in facets.items()}
     q = request.args.get("q", "")
     results = get_search().search(lib, lang(), when, Request(
-        q, filters["kind"], filters["hazard"], filters["type"], _page(), PAGE_SIZE))
+        q, tuple((k, v) for k, v in filters.items() if v), _page(), PAGE_SIZE))
     hits = []
     for hit in (results.hits if results else ()):
         item = lib.get(hit.lang, hit.section, hit.slug, when)
-        if item is not None:
-            hits.append((hit, item, ENDPOINTS[hit.section]))
+        if item is not None and hit.section in lib.kinds:
+            hits.append((hit, item, lib.kinds[hit.section].endpoint))
     current = {"q": clean(q)[:MAX_CHARS], **filters,
                "page": results.page if results else None}
 
-    def link(**changes) -> str:
+    def link(clear_filters: bool = False, **changes) -> str:
         """This search with some arguments changed; None drops one."""
-        args = {**current, **changes}
+        args = {**current, **(dict.fromkeys(filters) if clear_filters else {}), **changes}
         if args["page"] == 1:
             args["page"] = None
         return url_for("site.search", **{k: v for k, v in args.items() if v})
 
     body = render_template("search.html", query=current["q"], results=results, hits=hits,
-                           filters=filters, link=link, kinds=KINDS, types=TYPES,
+                           filters=filters, link=link, facets=facets,
                            hazard_order=[key for hazard_class in lib.site.hazard_classes.values()
                                          for key in hazard_class.hazards])
     # No index could be opened: say so, and let caches ask again soon.

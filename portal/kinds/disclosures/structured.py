@@ -1,7 +1,7 @@
 """schema.org data for search engines and fact-check aggregators."""
 from __future__ import annotations
 
-from .content.model import Disclosure
+from .model import Disclosure
 
 # ClaimReview ratings run from 1 (false) to 5 (true); unproven sits between.
 RATING = {"false": 1, "misleading": 2, "unproven": 3, "true": 5}

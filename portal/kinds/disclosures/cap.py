@@ -8,12 +8,13 @@ an alert (a "warning lifted" announcement) is a Cancel. Either carries
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from .content.model import Disclosure, Site, localized
+from ...content.model import Site, localized
+from ...search.text import plain_text
+from .model import Disclosure
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 # CAP categories by hazard, then by hazard class for hazards not listed.
@@ -25,8 +26,6 @@ CATEGORY_BY_CLASS = {
     "natural-disaster": "Met", "accident": "Safety", "public-health": "Health",
     "social-security": "Security",
 }
-_TAGS = re.compile(r"<[^>]+>")
-_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|tr|div|blockquote)>|<br\s*/?>")
 
 
 def identifier(base_url: str, slug: str) -> str:
@@ -92,7 +91,7 @@ def _info(alert: ET.Element, item: Disclosure, site: Site, url: str) -> None:
     issuer = site.issuers[item.issuer]
     _text(info, "senderName", localized(issuer.names, item.lang))
     _text(info, "headline", item.title)
-    _text(info, "description", _plain(item.html) or item.summary)
+    _text(info, "description", plain_text(item.html) or item.summary)
     _text(info, "instruction", item.instruction or item.summary)
     _text(info, "web", url)
     _text(info, "contact", issuer.phone)
@@ -112,10 +111,3 @@ def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
     element = ET.SubElement(parent, tag)
     element.text = value
     return element
-
-
-def _plain(html: str) -> str:
-    import html as html_lib
-    text = _TAGS.sub("", _BLOCK_END.sub("\n", html))
-    lines = (" ".join(line.split()) for line in html_lib.unescape(text).splitlines())
-    return "\n".join(line for line in lines if line)

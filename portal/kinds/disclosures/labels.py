@@ -1,16 +1,6 @@
-"""Visible names for the enumerated values officials write in front matter."""
+"""Visible names for the values officials write in a disclosure's front matter."""
 from flask_babel import lazy_gettext as _l
 
-KIND = {
-    "self-help": _l("Self-help"),
-    "mutual-rescue": _l("Helping others"),
-    "prevention": _l("Prevention"),
-}
-KIND_DESCRIPTION = {
-    "self-help": _l("What to do to keep yourself safe."),
-    "mutual-rescue": _l("How to help someone else until help arrives."),
-    "prevention": _l("How to prepare before anything happens."),
-}
 TYPE = {
     "announcement": _l("Announcement"),
     "rumour-correction": _l("Rumour correction"),
@@ -47,11 +37,9 @@ CERTAINTY = {
     "unlikely": _l("Unlikely"),
     "unknown": _l("Certainty unknown"),
 }
-
-
-def init_app(app) -> None:
-    app.jinja_env.globals["labels"] = {
-        "kind": KIND, "kind_description": KIND_DESCRIPTION, "type": TYPE,
-        "type_plural": TYPE_PLURAL, "verdict": VERDICT, "severity": SEVERITY,
-        "urgency": URGENCY, "certainty": CERTAINTY,
-    }
+FIELD = {
+    "issuer": _l("Issued by"), "verdict": _l("Our finding:"),
+    "area": _l("Area"), "expires": _l("Expires"),
+}
+LABELS = {"type": TYPE, "type_plural": TYPE_PLURAL, "verdict": VERDICT, "severity": SEVERITY,
+          "urgency": URGENCY, "certainty": CERTAINTY}

@@ -1,0 +1,49 @@
+"""Disclosures as feed entries: the facts a republisher must not drop, then the text."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from ... import feeds
+from ...content.model import Site, localized
+from .model import Disclosure
+
+
+def entry_id(base_url: str, item: Disclosure) -> str:
+    """Fixed by host, first publication date and slug: editing the title or the text
+    never changes it, so readers update the entry instead of adding one."""
+    return feeds.tag_id(base_url, item.published.date(), f"{item.lang}/disclosures/{item.slug}")
+
+
+def entry(item: Disclosure, site: Site, lang: str, base_url: str, url: str,
+          labels: Callable[[str, str], str]) -> feeds.Entry:
+    """``labels(kind, value)``: a readable name for a category or a field."""
+    issuer = localized(site.issuers[item.issuer].names, lang)
+    return feeds.Entry(
+        id=entry_id(base_url, item), title=item.title, url=url, published=item.published,
+        updated=item.modified, author=issuer, summary=item.summary,
+        content=_body(item, issuer, labels),
+        categories=tuple((kind, value, labels(kind, value)) for kind, value in _categories(item)))
+
+
+def _categories(item: Disclosure):
+    yield "type", item.type
+    if item.verdict:
+        yield "verdict", item.verdict
+    if item.severity:
+        yield "severity", item.severity
+    for hazard in item.hazards:
+        yield "hazard", hazard
+
+
+def _body(item: Disclosure, issuer: str, labels: Callable[[str, str], str]) -> str:
+    facts = [f"<p><strong>{escape(labels('field', 'issuer'))}</strong> {escape(issuer)}</p>"]
+    if item.claim:
+        facts.append(f"<blockquote><p>{escape(item.claim)}</p></blockquote>")
+        facts.append(f"<p><strong>{escape(labels('field', 'verdict'))}</strong> "
+                     f"{escape(labels('verdict', item.verdict))}</p>")
+    if item.type == "alert":
+        facts.append(f"<p><strong>{escape(labels('field', 'area'))}</strong> {escape(item.area)}; "
+                     f"<strong>{escape(labels('field', 'expires'))}</strong> "
+                     f"{escape(item.expires.isoformat())}</p>")
+    return "".join(facts) + item.html

@@ -1,0 +1,207 @@
+"""Feeds per language, per type and per hazard, CAP documents and the CAP index.
+
+All built once per content state (see portal/outputs.py) and warmed when new
+content is swapped in. Subscription feeds carry the newest FEED_SIZE entries
+and link to fixed RFC 5005 archive pages, so the whole history stays reachable.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, g
+from flask_babel import gettext
+
+from ... import feeds
+from ...content import localized
+from ...outputs import cached
+from ...urls import absolute_url
+from ...views.common import lang, library, now
+from . import cap, feed, queries
+from .labels import FIELD, SEVERITY, TYPE, TYPE_PLURAL, VERDICT
+from .model import TYPES
+from .views import bp
+
+MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+CAP_TYPE = "application/cap+xml"
+LABELS = {"type": TYPE, "verdict": VERDICT, "severity": SEVERITY, "field": FIELD}
+
+
+def label(kind: str, value: str) -> str:
+    if kind == "hazard":
+        return localized(library().site.hazards[value].names, g.lang)
+    return str(LABELS[kind][value])
+
+
+def _feed_urls(name: str, hazard: str | None):
+    """(subscription URL without extension, archive URL for a page) of one feed."""
+    if hazard:
+        current = absolute_url("disclosures.feed_hazard", lang=lang(), hazard=hazard, fmt="atom")
+        return current[:-5], lambda page: absolute_url(
+            "disclosures.feed_hazard_archive", lang=lang(), hazard=hazard, page=page)
+    current = absolute_url("disclosures.feed_named", lang=lang(), name=name, fmt="atom")
+    return current[:-5], lambda page: absolute_url(
+        "disclosures.feed_named_archive", lang=lang(), name=name, page=page)
+
+
+def _entries(items):
+    lib, config = library(), current_app.config
+    return [feed.entry(item, lib.site, lang(), config["BASE_URL"],
+                       absolute_url("disclosures.item", lang=lang(), slug=item.slug), label)
+            for item in items]
+
+
+def build_feed(name: str, type_: str | None, hazard: str | None, page: int | None):
+    """One subscription feed (``page`` None) or archive page; None past the last page."""
+    lib, when, config = library(), now(), current_app.config
+    current, archive_url = _feed_urls(name, hazard)
+    site_name = localized(lib.site.names, lang())
+    if hazard:
+        title = f"{site_name}: {label('hazard', hazard)}"
+        page_url = absolute_url("site.hazard", lang=lang(), hazard=hazard)
+    elif type_:
+        title = f"{site_name}: {TYPE_PLURAL[type_]}"
+        page_url = absolute_url("disclosures.index", lang=lang(), type=type_)
+    else:
+        title = gettext("%(site)s: all announcements", site=site_name)
+        page_url = absolute_url("disclosures.index", lang=lang())
+    entries = queries.disclosures(lib, lang(), when, type=type_, hazard=hazard)
+    size = int(config["FEED_SIZE"])
+    shown, archives = feeds.paginate(entries, size)
+    links, self_url = [], current
+    if page is None:
+        if archives:
+            links.append(("prev-archive", archive_url(archives)))
+    elif page > archives:
+        return None
+    else:
+        shown, self_url = feeds.archive_page(entries, size, page), archive_url(page)[:-5]
+        links.append(("current", current + ".atom"))
+        if page > 1:
+            links.append(("prev-archive", archive_url(page - 1)))
+        if page < archives:
+            links.append(("next-archive", archive_url(page + 1)))
+    spec = feeds.FeedSpec(
+        lang=lang(), title=title, subtitle=gettext(
+            "Official announcements from %(office)s", office=localized(lib.site.office, lang())),
+        self_url=self_url, page_url=page_url, base_url=config["BASE_URL"],
+        hub_url=config.get("WEBSUB_HUB") if page is None else None,
+        links=tuple(links), archive=page is not None)
+    return feeds.build(spec, _entries(shown), localized(lib.site.office, lang()))
+
+
+def feed_names() -> tuple[str, ...]:
+    return ("disclosures", *TYPES)
+
+
+def _serve(name: str, fmt: str, type_=None, hazard=None, page=None):
+    built = cached(("feed", lang(), name, hazard, page),
+                   lambda: build_feed(name, type_, hazard, page))
+    if built is None:
+        abort(404)
+    response = current_app.response_class(getattr(built, fmt), mimetype=MEDIA_TYPES[fmt])
+    response.last_modified = built.updated
+    response.set_etag(built.etag(fmt))
+    hub = current_app.config.get("WEBSUB_HUB")
+    if hub and page is None:
+        current, _ = _feed_urls(name, hazard)
+        response.headers["Link"] = f'<{hub}>; rel="hub", <{current}.{fmt}>; rel="self"'
+    return response
+
+
+def _named(name: str, fmt: str, page: int | None):
+    if name not in feed_names():
+        abort(404)
+    return _serve(name, fmt, type_=None if name == "disclosures" else name, page=page)
+
+
+def _hazard(hazard: str, fmt: str, page: int | None):
+    if hazard not in library().site.hazards:
+        abort(404)
+    return _serve("hazard", fmt, hazard=hazard, page=page)
+
+
+@bp.get("/feeds/<slug:name>.<any(atom, rss):fmt>")
+def feed_named(name: str, fmt: str):
+    return _named(name, fmt, None)
+
+
+@bp.get("/feeds/<slug:name>/archive/<int(min=1):page>.atom")
+def feed_named_archive(name: str, page: int):
+    return _named(name, "atom", page)
+
+
+@bp.get("/feeds/hazards/<slug:hazard>.<any(atom, rss):fmt>")
+def feed_hazard(hazard: str, fmt: str):
+    return _hazard(hazard, fmt, None)
+
+
+@bp.get("/feeds/hazards/<slug:hazard>/archive/<int(min=1):page>.atom")
+def feed_hazard_archive(hazard: str, page: int):
+    return _hazard(hazard, "atom", page)
+
+
+def build_cap(slug: str) -> bytes | None:
+    lib, when = library(), now()
+    item = lib.find(lang(), "disclosures", slug, when)
+    if item is None or not queries.has_cap(lib, item, when):
+        return None
+    # The requested language's version first, then the others.
+    versions = sorted(lib.translations(item, when), key=lambda v: v.lang != lang())
+    return cap.build(versions, queries.chain(lib, item, when), lib.site,
+                     current_app.config["BASE_URL"],
+                     lambda v: absolute_url("disclosures.item", lang=v.lang, slug=v.slug))
+
+
+@bp.get("/disclosures/<slug:slug>.cap")
+def cap_document(slug: str):
+    body = cached(("cap", lang(), slug), lambda: build_cap(slug))
+    if body is None:
+        abort(404)
+    response = current_app.response_class(body, mimetype=CAP_TYPE)
+    response.last_modified = library().find(lang(), "disclosures", slug, now()).modified
+    return response
+
+
+def build_cap_index():
+    lib, when = library(), now()
+    entries = queries.alerts_in_force(lib, lang(), when)
+    spec = feeds.FeedSpec(
+        lang=lang(), title=gettext("%(site)s: alerts in force (CAP)",
+                                   site=localized(lib.site.names, lang())),
+        subtitle=gettext("Common Alerting Protocol 1.2 messages for every alert in force."),
+        self_url=absolute_url("disclosures.cap_index", lang=lang()).rsplit(".", 1)[0],
+        page_url=absolute_url("disclosures.index", lang=lang(), type="alert"),
+        base_url=current_app.config["BASE_URL"], entry_link_type=CAP_TYPE)
+    config = current_app.config
+    shown = [feed.entry(item, lib.site, lang(), config["BASE_URL"],
+                        absolute_url("disclosures.cap_document", lang=lang(), slug=item.slug),
+                        label) for item in entries]
+    return feeds.build(spec, shown, localized(lib.site.office, lang()))
+
+
+@bp.get("/feeds/cap.atom")
+def cap_index():
+    built = cached(("cap-index", lang()), build_cap_index)
+    response = current_app.response_class(built.atom, mimetype="application/atom+xml")
+    response.last_modified = built.updated
+    response.set_etag(built.etag("atom"))
+    return response
+
+
+def warm() -> None:
+    """The outputs a surge asks for first: the CAP index and the subscription feeds."""
+    cached(("cap-index", lang()), build_cap_index)
+    for name in feed_names():
+        cached(("feed", lang(), name, None, None),
+               lambda: build_feed(name, None if name == "disclosures" else name, None, None))
+    for hazard in library().site.hazards:
+        cached(("feed", lang(), "hazard", hazard, None),
+               lambda: build_feed("hazard", None, hazard, None))
+
+
+def frozen(library, lang_: str):
+    """What `portal freeze` writes beside the pages: every subscription feed."""
+    for hazard in library.site.hazards:
+        for fmt in ("atom", "rss"):
+            yield "disclosures.feed_hazard", {"lang": lang_, "hazard": hazard, "fmt": fmt}
+    for name in feed_names():
+        for fmt in ("atom", "rss"):
+            yield "disclosures.feed_named", {"lang": lang_, "name": name, "fmt": fmt}

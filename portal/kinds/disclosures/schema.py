@@ -1,0 +1,122 @@
+"""The fields a disclosure carries, per type, and what the site needs to know of them."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from ...content.fields import (COMMON, Field, boolean, changes, choice, circles, datetime,
+                               geocodes, hazards, issuer, polygons, slug, text, text_list)
+from ...content.kind import Facet, Kind, SearchFields
+from ...content.model import Item
+from .model import CERTAINTIES, SEVERITIES, TYPES, URGENCIES, VERDICTS, Disclosure
+
+SCHEMA = {
+    **COMMON,
+    "type": Field(choice(*TYPES)),
+    "issuer": Field(issuer),
+    "published": Field(datetime),
+    "updated": Field(datetime, required=False),
+    "hazards": Field(hazards, required=False),
+    "supersedes": Field(slug, required=False),
+    "changes": Field(changes, required=False),
+    "banner": Field(boolean, required=False),
+}
+# Fields that only some types carry.
+BY_TYPE = {
+    "rumour-correction": {
+        "claim": Field(text),
+        "verdict": Field(choice(*VERDICTS)),
+        "appeared_in": Field(text_list, required=False),
+    },
+    "alert": {
+        "severity": Field(choice(*SEVERITIES)),
+        "urgency": Field(choice(*URGENCIES)),
+        "certainty": Field(choice(*CERTAINTIES)),
+        "area": Field(text),
+        "expires": Field(datetime),
+        "instruction": Field(text, required=False),
+        "polygons": Field(polygons, required=False),
+        "circles": Field(circles, required=False),
+        "geocodes": Field(geocodes, required=False),
+    },
+    "announcement": {},
+}
+
+SKELETON = """---
+title: {title}
+summary: One or two sentences shown in lists, feeds and search results.
+type: {type}               # announcement | rumour-correction | alert
+issuer: emergency-office   # a key from site.yml issuers
+published: {now}   # a later time schedules publication
+hazards: [flood]
+{extra}draft: true                # remove this line to publish
+---
+Write what happened, what people should do, and when the next update comes.
+"""
+EXTRA = {
+    "announcement": "",
+    "rumour-correction": (
+        'claim: "The rumour exactly as it circulated."\n'
+        "verdict: false            # false | misleading | unproven | true\n"
+        'appeared_in: ["Where it was seen, for example a chat group"]\n'),
+    "alert": (
+        "severity: moderate        # minor | moderate | severe | extreme\n"
+        "urgency: expected         # immediate | expected | future | past | unknown\n"
+        "certainty: likely         # observed | likely | possible | unlikely | unknown\n"
+        'area: "Which places are affected"\n'
+        "expires: {expires}\n"),
+}
+
+
+def skeleton(slug_: str, now: dt.datetime, subtype: str | None) -> str:
+    type_ = subtype or "announcement"
+    if type_ not in EXTRA:
+        raise ValueError(f"{type_!r} is not a disclosure type: use one of {', '.join(TYPES)}")
+    extra = EXTRA[type_].format(expires=(now + dt.timedelta(days=1)).isoformat())
+    return SKELETON.format(title=slug_.replace("-", " ").capitalize(), type=type_,
+                           now=now.isoformat(), extra=extra)
+
+
+def order(item: Disclosure):
+    return -item.published.timestamp(), item.slug
+
+
+def moments(item: Disclosure) -> Iterable[dt.datetime]:
+    return tuple(m for m in (item.published, item.expires) if m is not None)
+
+
+def search_fields(item: Disclosure, site) -> SearchFields:
+    keywords = []
+    if item.issuer in site.issuers:
+        keywords += site.issuers[item.issuer].names.values()
+    keywords.append(item.area or "")
+    return SearchFields(date=item.published, summary=item.claim or "", keywords=tuple(keywords))
+
+
+def links(item: Disclosure, find: Callable[[str, str, str], Item | None]):
+    """A `supersedes` must name another disclosure, and chains must end."""
+    target = item.supersedes
+    if not target:
+        return
+    if target == item.slug:
+        yield "supersedes", "a disclosure cannot supersede itself"
+        return
+    if find(item.lang, "disclosures", target) is None:
+        yield "supersedes", f"no disclosure has the slug {target!r}"
+        return
+    seen, current = [item.slug], find(item.lang, "disclosures", target)
+    while current is not None and current.supersedes:
+        seen.append(current.slug)
+        if current.supersedes in seen:
+            loop = " -> ".join([*seen[seen.index(current.supersedes):], current.supersedes])
+            yield "supersedes", f"supersedes chain goes round in a circle: {loop}"
+            return
+        current = find(current.lang, "disclosures", current.supersedes)
+
+
+KIND = Kind(
+    name="disclosures", singular="disclosure", item=Disclosure, schema=SCHEMA,
+    subtype="type", subtypes=BY_TYPE, order=order, moments=moments,
+    search=search_fields, facets={"type": Facet(TYPES, lambda item: (item.type,))}, links=links,
+    endpoint="disclosures.item", list_endpoint="disclosures.index", skeleton=skeleton,
+)
