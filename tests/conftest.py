@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from portal import create_app
+from portal.search import prepare
 
 CONTENT = Path(__file__).parent / "content"
 # The tests' "now": after the rain warnings expired, while the cold wave alert is in force.
@@ -37,7 +38,7 @@ def content_dir(tmp_path):
 @pytest.fixture
 def make_app(tmp_path, clock):
     def make(content=CONTENT, **config):
-        return create_app({
+        app = create_app({
             "TESTING": True,
             "CONTENT_DIR": str(content),
             "BUILD_DIR": str(tmp_path / "build"),
@@ -47,6 +48,8 @@ def make_app(tmp_path, clock):
             "RELOAD_INTERVAL": 0,  # tests that want live reload turn it on
             **config,
         })
+        prepare(app)  # as a server does before it answers
+        return app
     return make
 
 
