@@ -38,6 +38,9 @@ def write_manifest(path: Path) -> None:
 def problem(path: Path) -> str | None:
     """What is wrong with the generation in ``path``, or None when it is whole."""
     try:
+        ready = (path / "READY").read_text(encoding="utf-8").strip()
+        if not ready or not path.name.endswith("-" + ready):
+            return f"READY names {ready!r}, not this generation"
         files = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         if not isinstance(files, dict):
             return f"{MANIFEST} is not a table of files"
