@@ -1,15 +1,17 @@
 """Index generations: build beside the served one, swap atomically, pick up, retire."""
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
 
+from portal import create_app
 from portal.cli import index_command
 from portal.kinds import load
-from portal.search import Request, Search, build_index, current, ensure_index, generation_dir
+from portal.search import Request, Search, build_index, current, ensure_index, generation_dir, \
+    prepare
 from tests.conftest import CONTENT, NOW, write
 
 BIN = Path(sys.executable).parent
@@ -125,26 +127,40 @@ def test_several_processes_building_at_once_share_one_build_without_lock_errors(
 
 
 def test_portal_index_command(tmp_path):
-    result = CliRunner().invoke(index_command, ["--content-dir", str(CONTENT),
+    result = create_app({"TESTING": True}).test_cli_runner().invoke(index_command, ["--content-dir", str(CONTENT),
                                                 "--index-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "built in" in result.output
-    again = CliRunner().invoke(index_command, ["--content-dir", str(CONTENT),
+    again = create_app({"TESTING": True}).test_cli_runner().invoke(index_command, ["--content-dir", str(CONTENT),
                                                "--index-dir", str(tmp_path)])
     assert "up to date" in again.output
 
 
 def test_portal_index_reports_unusable_content(tmp_path):
-    result = CliRunner().invoke(index_command, ["--content-dir", str(tmp_path / "missing"),
+    result = create_app({"TESTING": True}).test_cli_runner().invoke(index_command, ["--content-dir", str(tmp_path / "missing"),
                                                 "--index-dir", str(tmp_path / "index")])
     assert result.exit_code != 0 and "site.yml" in result.output
 
 
-def test_the_app_builds_the_index_at_start_when_absent(make_app, tmp_path):
-    app = make_app()
-    library = app.extensions["portal.store"].library
-    assert current(tmp_path / "index") == generation_dir(tmp_path / "index", library.generation)
+def test_creating_the_app_writes_no_index_and_prepare_builds_it(tmp_path):
+    app = create_app({"TESTING": True, "CONTENT_DIR": str(CONTENT),
+                      "BUILD_DIR": str(tmp_path / "build"), "INDEX_DIR": str(tmp_path / "index")})
+    assert not (tmp_path / "index").exists()
     assert "index" in app.cli.commands
+    library = app.extensions["portal.store"].library
+    built = prepare(app)
+    assert built == current(tmp_path / "index") == generation_dir(tmp_path / "index",
+                                                                  library.generation)
+    stamp = (built / "READY").stat().st_mtime_ns
+    assert prepare(app) == built and (built / "READY").stat().st_mtime_ns == stamp
+
+
+def test_the_command_line_writes_no_index_until_asked(tmp_path):
+    env = {**os.environ, "PORTAL_CONTENT_DIR": str(CONTENT),
+           "PORTAL_INDEX_DIR": str(tmp_path / "index"), "PORTAL_BUILD_DIR": str(tmp_path / "b")}
+    result = subprocess.run([str(BIN / "portal"), "--help"], env=env, capture_output=True)
+    assert result.returncode == 0 and b" index " in result.stdout
+    assert not (tmp_path / "index").exists()
 
 
 def test_scheduled_items_need_no_rebuild(tmp_path):

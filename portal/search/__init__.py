@@ -3,7 +3,9 @@
 The core has no web framework in it: ``build_index`` and ``ensure_index`` write
 index generations, :class:`Search` picks the generation that matches the
 library being served and answers :class:`Request` objects with
-:class:`Results`.
+:class:`Results`. ``init_app`` only attaches a :class:`Search`; the index is
+built by ``portal index``, by :func:`prepare` when a server starts, or by the
+first search that finds none.
 """
 from __future__ import annotations
 
@@ -13,12 +15,15 @@ import time
 from pathlib import Path
 
 from ..content import Library
-from .build import GRACE, build_index, current, ensure_index, generation_dir, is_complete
+from .build import GRACE, build_index, current, ensure_index, generation_dir, identity, \
+    is_complete
 from .engine import SearchIndex
+from .manifest import problem
 from .results import Hit, Request, Results
 
 __all__ = ["GRACE", "Hit", "Request", "Results", "Search", "SearchIndex",
-           "build_index", "current", "ensure_index", "generation_dir", "init_app", "is_complete"]
+           "build_index", "current", "ensure_index", "generation_dir", "init_app", "is_complete",
+           "prepare"]
 
 log = logging.getLogger(__name__)
 
@@ -33,66 +38,76 @@ class Search:
     search of the new generation waits up to ``wait`` seconds for it, which is
     enough for an office's content; past that, the previous index answers until
     the new one is ready.
+
+    Nothing the index directory holds raises out of :meth:`search`: a generation
+    that cannot be opened, or whose files no longer match its manifest, is not
+    opened again by this process, is removed and rebuilt in the background, and
+    searches answer None (the 503 page) or from the previous generation
+    meanwhile. A failed build is tried again on a later search, after ``retry``
+    seconds, doubling after each further failure up to ``retry_max``.
     """
 
     def __init__(self, index_dir: str | Path, auto_build: bool = True, grace: float = GRACE,
-                 wait: float = 1.0, retry: float = 60.0):
+                 wait: float = 1.0, retry: float = 1.0, retry_max: float = 60.0):
         self.index_dir = Path(index_dir)
         self.auto_build = auto_build
         self.grace = grace
         self.wait = wait
         self.retry = retry
+        self.retry_max = retry_max
         self._open: SearchIndex | None = None
         self._lock = threading.Lock()
         self._builder: threading.Thread | None = None
         self._waited: set[str] = set()
-        self._failed: dict[str, float] = {}
+        self._broken: set[tuple[int, int, int]] = set()  # identities of damaged generations
+        self._sound: dict[tuple[int, int, int], float] = {}  # when found whole after a failure
+        self._failures = 0  # builds failed in a row
+        self._retry_at: dict[str, float] = {}
 
     def index_for(self, library: Library) -> SearchIndex | None:
         opened = self._open
         if opened is not None and opened.generation == library.generation:
             return opened
         path = generation_dir(self.index_dir, library.generation)
-        if not is_complete(path):
-            builder = self._build_soon(library)
+        if not self._usable(path):
+            builder = self._build_soon(library, self._damaged(path))
             if builder is not None and library.generation not in self._waited:
                 self._waited.add(library.generation)
                 builder.join(self.wait)
-            if not is_complete(path):
+            if not self._usable(path):
                 path = current(self.index_dir)
-        with self._lock:
-            if path is not None and (self._open is None or self._open.name != path.name):
-                previous, self._open = self._open, SearchIndex(path)
-                log.info("search: opened %s", path.name)
-                if previous is not None:
-                    previous.close()
-            return self._open
+                if path is not None and not self._usable(path):
+                    self._build_soon(library, self._damaged(path))
+                    path = None
+        return self._open if path is None else self._switch(library, path)
 
     def search(self, library: Library, lang: str, now, request: Request) -> Results | None:
-        """None when no index can be opened (never built, or removed)."""
+        """None when no index can be opened (never built, removed or damaged)."""
         opened = self.index_for(library)
-        return None if opened is None else opened.search(library, lang, now, request)
+        if opened is None:
+            return None
+        try:
+            return opened.search(library, lang, now, request)
+        except Exception:  # the 503 page, and a look at whether the files are to blame
+            log.exception("search: %r failed in %s", request.q, opened.name)
+            # Not for every failure: a query that trips a bug must not make each
+            # request read the whole index again.
+            if time.monotonic() - self._sound.get(opened.identity, -self.retry_max) \
+                    >= self.retry_max:
+                self._build_soon(library, suspect=opened)
+            return None
 
-    def _build_soon(self, library: Library) -> threading.Thread | None:
-        """The thread building (or about to build) an index, if any."""
+    def warm(self, library: Library) -> Path | None:
+        """Build ``library``'s index now unless a sound one is there (at server start).
+
+        Does not open it: a process about to fork must not share whoosh's files."""
         if not self.auto_build:
             return None
-        with self._lock:
-            if self._builder is not None and self._builder.is_alive():
-                return self._builder
-            if time.monotonic() - self._failed.get(library.generation, -self.retry) < self.retry:
-                return None
-            self._builder = threading.Thread(target=self._build, args=(library,),
-                                             daemon=True, name="search-index")
-            self._builder.start()
-            return self._builder
-
-    def _build(self, library: Library) -> None:
         try:
-            build_index(library, self.index_dir, grace=self.grace)
-        except Exception:  # a failed build leaves the previous index serving
-            self._failed[library.generation] = time.monotonic()
-            log.exception("search: building the index for %s failed", library.generation)
+            return ensure_index(library, self.index_dir, grace=self.grace)
+        except Exception:  # the site serves without search rather than not at all
+            log.exception("search: cannot build the index in %s", self.index_dir)
+            return None
 
     def join(self, timeout: float | None = None) -> None:
         """Until a background build, if any, has finished (tests, shutdown)."""
@@ -100,17 +115,99 @@ class Search:
         if builder is not None:
             builder.join(timeout)
 
+    def _usable(self, path: Path) -> bool:
+        return is_complete(path) and identity(path) not in self._broken
+
+    def _damaged(self, path: Path) -> tuple[Path, tuple[int, int, int]] | None:
+        found = identity(path)
+        return (path, found) if found is not None and found in self._broken else None
+
+    def _switch(self, library: Library, path: Path) -> SearchIndex | None:
+        """The open index of ``path``, opened now if need be; the previous one when it
+        cannot be opened."""
+        with self._lock:
+            if self._open is not None and self._open.name == path.name:
+                return self._open
+            was = identity(path)
+            try:
+                fresh = SearchIndex(path)
+            except Exception:
+                log.exception("search: %s cannot be opened", path.name)
+                fresh = None
+                if was is not None:
+                    self._broken.add(was)
+            else:
+                previous, self._open = self._open, fresh
+                log.info("search: opened %s", path.name)
+        if fresh is None:
+            self._build_soon(library, (path, was) if was is not None else None)
+            return self._open
+        if previous is not None:
+            previous.close()
+        return fresh
+
+    def _build_soon(self, library: Library,
+                    broken: tuple[Path, tuple[int, int, int]] | None = None,
+                    suspect: SearchIndex | None = None) -> threading.Thread | None:
+        """The thread building (or about to build) an index, if any."""
+        if not self.auto_build:
+            return None
+        with self._lock:
+            if self._builder is not None and self._builder.is_alive():
+                return self._builder
+            if time.monotonic() < self._retry_at.get(library.generation, 0.0):
+                return None
+            self._builder = threading.Thread(target=self._build, args=(library, broken, suspect),
+                                             daemon=True, name="search-index")
+            self._builder.start()
+            return self._builder
+
+    def _build(self, library: Library, broken: tuple[Path, tuple[int, int, int]] | None,
+               suspect: SearchIndex | None) -> None:
+        if suspect is not None:
+            found = problem(suspect.path) if suspect.identity == identity(suspect.path) \
+                else "removed"
+            if found is None:  # the files are whole: a rebuild would change nothing
+                self._sound[suspect.identity] = time.monotonic()
+                return
+            log.error("search: %s is damaged (%s)", suspect.name, found)
+            self._drop(suspect)
+            broken = (suspect.path, suspect.identity) if suspect.identity else None
+        try:
+            build_index(library, self.index_dir, grace=self.grace,
+                        broken=[broken] if broken is not None else ())
+        except Exception:  # the previous index, if any, keeps serving
+            self._failures += 1
+            delay = min(self.retry_max, self.retry * 2 ** (self._failures - 1))
+            self._retry_at[library.generation] = time.monotonic() + delay
+            log.exception("search: building the index for %s failed; trying again in %gs",
+                          library.generation, delay)
+        else:
+            self._failures = 0
+            self._retry_at.pop(library.generation, None)
+
+    def _drop(self, index: SearchIndex) -> None:
+        """Stop answering from ``index``, and never open its files again."""
+        if index.identity is not None:
+            self._broken.add(index.identity)
+        with self._lock:
+            if self._open is not index:
+                return
+            self._open = None
+        index.close()
+
 
 def init_app(app) -> None:
-    """Attach a :class:`Search`; nothing is built until serving or `portal index`."""
-    app.extensions["portal.search"] = Search(app.config["INDEX_DIR"],
-                                             auto_build=app.config["SEARCH_AUTO_BUILD"])
+    """Attach a :class:`Search`; building the index is left to :func:`prepare`, to
+    ``portal index`` and to the first search."""
+    app.extensions["portal.search"] = Search(
+        app.config["INDEX_DIR"], auto_build=app.config["SEARCH_AUTO_BUILD"])
 
 
-def prepare(app) -> None:
-    """At server start: build the index of the content being served if there is none."""
-    library = app.extensions["portal.store"].library
-    try:
-        ensure_index(library, app.config["INDEX_DIR"])
-    except Exception:  # the site serves without search rather than not at all
-        log.exception("search: cannot build the index in %s", app.config["INDEX_DIR"])
+def prepare(app) -> Path | None:
+    """Build the index of the library ``app`` serves, unless a sound one is there.
+
+    For server start-up (before gunicorn forks its workers), so that the first
+    searches need not wait. The path of the generation, or None when it could
+    not be built (searches then try again themselves)."""
+    return app.extensions["portal.search"].warm(app.extensions["portal.store"].library)

@@ -3,8 +3,9 @@
 Layout of the index directory::
 
     CURRENT            name of the newest generation built (written with os.replace)
-    v2-<generation>/   one complete whoosh index, never written after READY appears,
-                       with the documents' fingerprints and the spelling vocabulary
+    v3-<generation>/   one complete whoosh index, never written after READY appears,
+                       with the documents' fingerprints, the spelling vocabulary and
+                       the MANIFEST of its files' sizes and digests
     .build-*/          an index being built; renamed into place when complete
     .lock              serialises builders, across processes
 
@@ -13,7 +14,10 @@ updated copy of the current one when few items changed) and only renamed into
 place once complete, so readers (every gunicorn worker) open
 either the old one or the new one, and whoosh's write lock is never contended.
 Generations no longer current are removed after a grace period, long enough
-for workers still answering from them to move on.
+for workers still answering from them to move on. A generation found damaged
+(its files no longer match its manifest, or whoosh cannot open it) is removed
+under the lock before it is built again: being READY, it would otherwise count
+as built.
 """
 from __future__ import annotations
 
@@ -24,11 +28,12 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..content import Library
 from .documents import update, write
+from .manifest import problem, write_manifest
 
 log = logging.getLogger(__name__)
 
@@ -49,30 +54,53 @@ def is_complete(path: Path) -> bool:
 
 
 def current(index_dir: Path | str) -> Path | None:
-    """The generation CURRENT points at, if it is complete."""
+    """The generation CURRENT points at, if it is complete; None when CURRENT is
+    missing, unreadable or garbled."""
     try:
         name = (Path(index_dir) / POINTER).read_text(encoding="utf-8").strip()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: bytes that are not UTF-8
+        return None
+    if not name.startswith(VERSION + "-") or Path(name).name != name:
         return None
     path = Path(index_dir) / name
-    return path if name.startswith(VERSION + "-") and is_complete(path) else None
+    return path if is_complete(path) else None
+
+
+def identity(path: Path) -> tuple[int, int, int] | None:
+    """Tells a generation from a later one of the same name (rebuilt after damage).
+
+    Taken from READY, written once per build: a directory's inode number alone is
+    reused as soon as the damaged one is removed."""
+    try:
+        stat = (path / READY).stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino, stat.st_mtime_ns
 
 
 def ensure_index(library: Library, index_dir: Path | str, grace: float = GRACE) -> Path:
-    """The index of ``library``'s generation, built first if there is none."""
+    """The index of ``library``'s generation, built first if there is none or it is damaged."""
     path = generation_dir(index_dir, library.generation)
-    if is_complete(path) and current(index_dir) is not None:
-        return path
+    if is_complete(path):
+        found = problem(path)
+        if found is None and current(index_dir) is not None:
+            return path
+        if found is not None:
+            log.error("search index %s is damaged (%s): building it again", path.name, found)
+            return build_index(library, index_dir, grace=grace, broken=[(path, identity(path))])
     return build_index(library, index_dir, grace=grace)
 
 
 def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
                 wait: bool = True,
-                on_built: Callable[[int, float], None] | None = None) -> Path | None:
+                on_built: Callable[[int, float], None] | None = None,
+                broken: Iterable[tuple[Path, tuple[int, int, int] | None]] = ()) -> Path | None:
     """Build ``library``'s generation (unless built), point CURRENT at it, retire others.
 
     With ``wait=False`` returns None at once when another builder holds the lock.
     ``on_built(documents, seconds)`` is called when this call did the building.
+    ``broken`` lists (path, identity) of generations found damaged: each is
+    removed first, unless it has been rebuilt since (its identity changed).
     """
     root = Path(index_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -80,16 +108,27 @@ def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
     with _locked(root, wait) as got:
         if not got:
             return None
+        for path, was in broken:
+            if was is not None and identity(path) == was:
+                _discard(root, path)
         if not is_complete(target):
             started = time.perf_counter()
             base = current(root)
+            if base is not None and problem(base) is not None:
+                base = None  # a damaged generation is no base for the next
             tmp = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
             try:
-                count = update(library, base, tmp) if base is not None else None
+                count = None
+                if base is not None:
+                    try:
+                        count = update(library, base, tmp)
+                    except Exception:  # whoosh could not read it: write afresh
+                        log.exception("search index %s: cannot update it", base.name)
                 if count is None:
                     shutil.rmtree(tmp)
                     tmp.mkdir()
                     count = write(library, tmp)
+                write_manifest(tmp)
                 (tmp / READY).write_text(library.generation, encoding="utf-8")
                 if target.exists():  # an incomplete leftover of a crash
                     shutil.rmtree(target)
@@ -106,7 +145,18 @@ def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
     return target
 
 
+def _discard(root: Path, path: Path) -> None:
+    """Take a damaged generation out of service: renamed first, so that no reader
+    opens it while it is being removed (readers with it open keep their files)."""
+    doomed = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
+    os.rename(path, doomed / path.name)
+    shutil.rmtree(doomed, ignore_errors=True)
+    log.warning("search index %s was damaged and is removed", path.name)
+
+
 def _point(root: Path, name: str) -> None:
+    if (root / POINTER).is_dir() and not (root / POINTER).is_symlink():
+        shutil.rmtree(root / POINTER)  # os.replace cannot replace a directory
     fd, tmp = tempfile.mkstemp(dir=root, prefix=".pointer-")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(name + "\n")

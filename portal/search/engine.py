@@ -14,8 +14,9 @@ from whoosh.collectors import TimeLimit
 from whoosh.searching import Searcher
 
 from ..content import Library
-from .build import READY
+from .build import READY, identity
 from .documents import VOCABULARY
+from .manifest import verify
 from .cache import LRU
 from .matching import Matching, rank
 from .query import Parsed, parse, to_query
@@ -39,6 +40,9 @@ class SearchIndex:
     def __init__(self, path: Path, cache_size: int = 2048):
         self.path = path
         self.name = path.name
+        self.identity = identity(path)
+        # A damaged file may still open and answer wrongly: check before trusting it.
+        verify(path)
         self.generation = (path / READY).read_text(encoding="utf-8").strip()
         self._ix = index.open_dir(str(path), readonly=True)
         self._pool: list[Searcher] = []

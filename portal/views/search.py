@@ -48,8 +48,9 @@ def search():
                            filters=filters, link=link, facets=facets,
                            hazard_order=[key for hazard_class in lib.site.hazard_classes.values()
                                          for key in hazard_class.hazards])
-    # No index could be opened: say so, and let caches ask again soon.
-    return body, 200 if results is not None else 503
+    if results is None:  # no index could be opened, or it failed: one is being built
+        return body, 503, {"Retry-After": "5"}
+    return body
 
 
 def _page() -> int:

@@ -16,6 +16,7 @@ from selenium.webdriver.chrome.service import Service
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal import create_app
+from portal.search import prepare
 from tests.conftest import CONTENT, Clock
 
 from .helpers import Page
@@ -91,6 +92,7 @@ def live_server(tmp_path_factory):
         "CLOCK": Clock(),
         "RELOAD_INTERVAL": 0,
     })
+    prepare(app)
     server = LiveServer(app)
     server.start()
     yield server
