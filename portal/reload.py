@@ -21,6 +21,7 @@ import time
 from flask import Flask
 
 from .store import ContentStore
+from .threads import Thread
 
 log = logging.getLogger(__name__)
 WATCHED = (".md", ".yml")
@@ -60,7 +61,7 @@ class Watcher:
                 if events and fingerprint(self.store.content_dir) != self.seen:
                     self.changed.set()  # changed between the preload and this first request
                 run = self._run_events if events else self._run_poll
-                threading.Thread(target=run, name="content-watcher", daemon=True).start()
+                Thread(target=run, name="content-watcher").start()
 
     def check(self) -> bool:
         """One poll: reload if the tree changed and has settled. True if reloaded."""

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from ..content import Library
+from ..threads import Thread
 from .build import GRACE, build_index, current, ensure_index, generation_dir, is_complete
 from .engine import SearchIndex
 from .results import Hit, Request, Results
@@ -44,7 +45,7 @@ class Search:
         self.retry = retry
         self._open: SearchIndex | None = None
         self._lock = threading.Lock()
-        self._builder: threading.Thread | None = None
+        self._builder: Thread | None = None
         self._waited: set[str] = set()
         self._failed: dict[str, float] = {}
 
@@ -73,7 +74,7 @@ class Search:
         opened = self.index_for(library)
         return None if opened is None else opened.search(library, lang, now, request)
 
-    def _build_soon(self, library: Library) -> threading.Thread | None:
+    def _build_soon(self, library: Library) -> Thread | None:
         """The thread building (or about to build) an index, if any."""
         if not self.auto_build:
             return None
@@ -82,8 +83,7 @@ class Search:
                 return self._builder
             if time.monotonic() - self._failed.get(library.generation, -self.retry) < self.retry:
                 return None
-            self._builder = threading.Thread(target=self._build, args=(library,),
-                                             daemon=True, name="search-index")
+            self._builder = Thread(target=self._build, args=(library,), name="search-index")
             self._builder.start()
             return self._builder
 
