@@ -8,7 +8,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+from werkzeug.http import parse_date
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .store import get_store
 
 CSP = "; ".join([
     "default-src 'none'",
@@ -70,6 +73,15 @@ def public_location(location: str, base_url: str) -> str:
     return base_url.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def conditional_environ(environ: dict) -> dict:
+    """The request's conditions, less an If-Modified-Since later than now: RFC 9110
+    13.1.3 makes it invalid, and honouring it would pin a stale copy until then."""
+    since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+    if since is None or since <= get_store().now():
+        return environ
+    return {name: value for name, value in environ.items() if name != "HTTP_IF_MODIFIED_SINCE"}
+
+
 def init_app(app: Flask) -> None:
     base_url = app.config["BASE_URL"]
     app.wsgi_app = PublicHost(app.wsgi_app, base_url)
@@ -97,7 +109,7 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", public_cache)
             if not response.direct_passthrough and not response.is_streamed:
                 response.add_etag()
-                response.make_conditional(request)
+                response.make_conditional(conditional_environ(request.environ))
         elif "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store" if response.status_code >= 500 \
                 else "public, max-age=60"
