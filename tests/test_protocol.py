@@ -116,3 +116,15 @@ def test_nginx_serves_https_with_hsts_and_bounds_slow_clients():
     for directive in ("client_header_timeout", "client_body_timeout", "send_timeout",
                       "limit_conn ", "proxy_buffering on", "proxy_request_buffering on"):
         assert directive in conf, directive
+
+
+def test_gunicorn_500_answer_has_the_same_headers():
+    from portal.worker import error_answer
+
+    head, _, body = error_answer(500, "Internal Server Error").partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    assert lines[0] == "HTTP/1.1 500 Internal Server Error"
+    assert all(headers[name] == value for name, value in SECURITY_HEADERS.items())
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert int(headers["Content-Length"]) == len(body)
