@@ -100,6 +100,8 @@ def test_idle_and_slow_clients_do_not_delay_a_normal_request(tmp_path):
     failures: list[str] = []
     try:
         server.wait_ready(workers=2)
+        for _ in range(8):  # each worker renders the page once before the crowd comes
+            assert fetch(server.port, "/en/")[0] == 200
         crowd = Crowd(server.port, max_connects=(IDLE + SLOW) * 20)
         for i in range(IDLE + SLOW):
             crowd.open(slow=i >= IDLE)
