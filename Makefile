@@ -41,13 +41,18 @@ check: install
 	$(BIN)/portal check
 
 # Chromium for the browser tests comes from Debian, with a small font that has Chinese
-# glyphs (else the zh screenshots show boxes); installed when we are root.
+# glyphs (else the zh screenshots show boxes); nginx and openssl for the test that
+# deploy/nginx.conf is accepted. Installed when we are root; RUNLEVEL=1 keeps the
+# package from starting a system nginx.
 system-test-deps:
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
-		&& [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then :; \
+		&& [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] \
+		&& [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; \
-	else echo "warning: chromium, chromium-driver or fonts-wqy-microhei is not installed; run as root or install them"; fi
+		apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei openssl >/dev/null \
+		&& { [ -x /usr/sbin/nginx ] || RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null \
+		|| RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; \
+	else echo "warning: chromium, chromium-driver, fonts-wqy-microhei, nginx or openssl is not installed; run as root or install them"; fi
 
 bench: install-test translations bench-deps
 	$(BIN)/python -m bench

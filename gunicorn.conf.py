@@ -1,18 +1,26 @@
 """gunicorn settings for a read-mostly site on a small machine.
 
 Pages and feeds come from memory, so a request is short CPU work plus socket
-I/O: one process per core does the CPU work and a few threads per process keep
-slow clients (phones on weak networks) from blocking the others. The app is
-loaded once in the master (content parsed, assets built) and forked.
+I/O: one process per core does the CPU work, and each process holds its
+connections as greenlets (gevent), so phones on weak networks, idle sockets and
+deliberately slow clients cost a little memory each, not a worker or a thread.
+Waits are bounded: a request's line and headers must arrive within `keepalive`
+seconds (gunicorn's gevent worker times the whole head), any other wait on a
+socket gives up after `timeout` seconds. The app is loaded once in the master
+(content parsed, assets built) and forked; its background work (content watcher,
+index builder) runs on real OS threads beside the event loop (portal/threads.py).
 Every value can be overridden with GUNICORN_* or PORTAL_* environment variables.
 """
 import multiprocessing
 import os
+import resource
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# gevent, with bounded waits and error pages that carry our security headers.
+worker_class = "portal.worker.Worker"
+# Open connections per worker; past it a worker stops accepting until one closes.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", 2000))
 preload_app = True
 # Recycle workers now and then so slow leaks cannot build up during a long surge.
 max_requests = 20000
@@ -30,6 +38,14 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # on one machine (tests, benchmarks, staging) would fight over it.
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Each connection is a descriptor: let a worker hold all it may accept, plus its
+# files, as far as the hard limit allows (the soft limit is often only 1024).
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+_wanted = worker_connections + 256
+if _soft != resource.RLIM_INFINITY and _soft < _wanted:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (
+        _wanted if _hard == resource.RLIM_INFINITY else min(_wanted, _hard), _hard))
 
 
 def post_fork(server, worker):

@@ -18,7 +18,11 @@ def nginx_config(upstream: int, listen: int, static_port: int, workdir: Path,
         (r"(?m)^pid .*;$", f"pid {workdir / 'nginx.pid'};"),
         (r"(?m)^error_log .*;$", f"error_log {workdir / 'nginx-error.log'} warn;"),
         (r"server 127\.0\.0\.1:8000\b", f"server 127.0.0.1:{upstream}"),
-        (r"listen 80 default_server;", f"listen 127.0.0.1:{listen} default_server;"),
+        # Plain http on loopback: the https server without its certificate, and the
+        # redirect server out of the way on a socket file.
+        (r"listen 443 ssl http2 default_server;", f"listen 127.0.0.1:{listen} default_server;"),
+        (r"(?m)^ *ssl_certificate(_key)? \S+;\n(?: *ssl_certificate(_key)? \S+;\n)", ""),
+        (r"listen 80;", f"listen unix:{workdir / 'http-redirect.sock'};"),
         (r"proxy_cache_path \S+", f"proxy_cache_path {workdir / 'nginx-cache'}"),
         (r"alias /srv/portal/var/build/static/;", f"alias {static_dir}/;"),
     ]

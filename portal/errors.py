@@ -17,7 +17,9 @@ def render_error(error: HTTPException):
     if g.get("lang") is None:
         first = request.path.strip("/").split("/", 1)[0]
         g.lang = first if first in languages() else current_lang()
-    return render_template("error.html", error=error), error.code
+    # Keep what the exception says besides its page (Allow on a 405, Retry-After ...).
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    return render_template("error.html", error=error), error.code, headers
 
 
 def init_app(app: Flask) -> None:

@@ -5,8 +5,13 @@ the same security headers.
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, request
+from werkzeug.http import parse_date
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .store import get_store
 
 CSP = "; ".join([
     "default-src 'none'",
@@ -42,10 +47,48 @@ def cache_control(config) -> str:
             f"stale-if-error={config['CACHE_STALE_IF_ERROR']}")
 
 
+class PublicHost:
+    """WSGI layer that puts the host of BASE_URL in place of the request's own.
+
+    Anything built from the host (werkzeug's trailing-slash and merged-slash
+    redirects, url_for(_external=True), request.url) then names the site's one
+    public address: a forged Host or X-Forwarded-Host cannot make an answer a
+    shared cache keeps and serves to everyone else.
+    """
+
+    def __init__(self, app, base_url: str):
+        self.app, self.host = app, urlsplit(base_url).netloc
+
+    def __call__(self, environ, start_response):
+        environ["HTTP_HOST"] = self.host
+        environ.pop("HTTP_X_FORWARDED_HOST", None)
+        return self.app(environ, start_response)
+
+
+def public_location(location: str, base_url: str) -> str:
+    """A redirect to this site, written on BASE_URL (scheme included)."""
+    parts = urlsplit(location)
+    if not parts.netloc or parts.netloc != urlsplit(base_url).netloc:
+        return location
+    return base_url.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def conditional_environ(environ: dict) -> dict:
+    """The request's conditions, less an If-Modified-Since later than now: RFC 9110
+    13.1.3 makes it invalid, and honouring it would pin a stale copy until then."""
+    since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+    if since is None or since <= get_store().now():
+        return environ
+    return {name: value for name, value in environ.items() if name != "HTTP_IF_MODIFIED_SINCE"}
+
+
 def init_app(app: Flask) -> None:
+    base_url = app.config["BASE_URL"]
+    app.wsgi_app = PublicHost(app.wsgi_app, base_url)
     # Behind N trusted proxies (PORTAL_PROXY_FIX=N), take the scheme and client
     # from their X-Forwarded-* headers, so HSTS is sent when the visitor used https.
-    # gunicorn already does this for proxies in FORWARDED_ALLOW_IPS.
+    # gunicorn already does this for proxies in FORWARDED_ALLOW_IPS. Their host is
+    # ignored: PublicHost, inside, puts BASE_URL's in its place.
     proxies = int(app.config.get("PROXY_FIX", 0) or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
@@ -60,11 +103,13 @@ def init_app(app: Flask) -> None:
             response.content_type = f"{response.mimetype}; charset=utf-8"
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if "Location" in response.headers:
+            response.headers["Location"] = public_location(response.headers["Location"], base_url)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             response.headers.setdefault("Cache-Control", public_cache)
             if not response.direct_passthrough and not response.is_streamed:
                 response.add_etag()
-                response.make_conditional(request)
+                response.make_conditional(conditional_environ(request.environ))
         elif "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store" if response.status_code >= 500 \
                 else "public, max-age=60"

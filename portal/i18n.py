@@ -50,20 +50,30 @@ def format_when(value) -> str:
             f"(UTC{offset[:3]}:{offset[3:]})")
 
 
+# Query arguments a page may carry over to its other languages: the documented
+# filters and paging, nothing else a link (or an attacker) appended.
+CARRIED_ARGS = ("q", "kind", "hazard", "type", "page")
+
+
 def alternates(absolute: bool = True) -> list[tuple[str, str]]:
-    """(lang, URL) of this page in every language: absolute for hreflang links,
-    relative for the language switcher, which must also work on a mirror."""
+    """(lang, URL) of this page in every language: absolute and without a query
+    for hreflang links, like the canonical address; relative, keeping the search
+    and filters, for the language switcher, which must also work on a mirror."""
     if request.endpoint is None or request.url_rule is None or "lang" not in request.url_rule.arguments:
         return []
     args = dict(request.view_args or {})
-    args.update(request.args.to_dict())
-    build = absolute_url if absolute else url_for
+    if absolute:
+        build = absolute_url
+    else:
+        build = url_for
+        args.update((name, request.args[name]) for name in CARRIED_ARGS if name in request.args)
     return [(code, build(request.endpoint, **{**args, "lang": code})) for code in languages()]
 
 
 def page_url() -> str:
-    """This page's public address (printed on paper copies)."""
-    return current_app.config["BASE_URL"].rstrip("/") + request.full_path.rstrip("?")
+    """This page's public, canonical address (printed on paper copies): BASE_URL
+    and the path, never the request's host or query string."""
+    return current_app.config["BASE_URL"].rstrip("/") + request.path
 
 
 def init_app(app: Flask) -> None:

@@ -4,8 +4,9 @@ A page is a function of its URL and the public content, nothing else: the langua
 is in the path, and :meth:`Library.state` changes whenever what is public changes
 (a new generation, a scheduled disclosure going live, an alert expiring). The date
 is in the key too, because a guide past its ``review_by`` day shows a notice. The
-scheme and host are in the key because a page prints its own address and HSTS
-depends on the scheme: a forged ``Host`` header must never reach another visitor.
+scheme is in the key because HSTS depends on it. The host is not: no page depends
+on it (headers.PublicHost puts BASE_URL's host in place of the request's), so a
+forged ``Host`` header can neither reach another visitor nor split the cache.
 
 Pages are stored by an ``after_request`` hook once every other hook has added its
 headers, and served by a thin WSGI layer in front of Flask: a hit is a dictionary
@@ -96,9 +97,8 @@ def strong_etag(body: bytes) -> str:
 
 def page_key(environ: dict) -> tuple:
     # GET and HEAD share an entry: HEAD is the same answer without its body.
-    return (environ["wsgi.url_scheme"], environ.get("HTTP_HOST", ""),
-            environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""))
+    return (environ["wsgi.url_scheme"], environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
 
 
 def content_state(library, now) -> tuple:

@@ -21,6 +21,7 @@ from flask import Flask
 
 from .content.loader import fingerprint as tree_fingerprint, walk
 from .store import ContentStore
+from .threads import Thread
 
 log = logging.getLogger(__name__)
 WATCHED = (".md", ".yml")
@@ -52,7 +53,7 @@ class Watcher:
                 # so it serves the same state as the workers that saw every change.
                 self._safely(self.store.reload)
                 run = self._run_events if events else self._run_poll
-                threading.Thread(target=run, name="content-watcher", daemon=True).start()
+                Thread(target=run, name="content-watcher").start()
 
     def check(self) -> bool:
         """One poll: reload if the tree changed and has settled. True if reloaded."""

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from ..content import Library
+from ..threads import Thread
 from .build import GRACE, build_index, current, ensure_index, generation_dir, identity, \
     is_complete
 from .engine import SearchIndex
@@ -57,7 +58,7 @@ class Search:
         self.retry_max = retry_max
         self._open: SearchIndex | None = None
         self._lock = threading.Lock()
-        self._builder: threading.Thread | None = None
+        self._builder: Thread | None = None
         self._waited: set[str] = set()
         self._broken: set[tuple[int, int, int]] = set()  # identities of damaged generations
         self._sound: dict[tuple[int, int, int], float] = {}  # when found whole after a failure
@@ -148,7 +149,7 @@ class Search:
 
     def _build_soon(self, library: Library,
                     broken: tuple[Path, tuple[int, int, int]] | None = None,
-                    suspect: SearchIndex | None = None) -> threading.Thread | None:
+                    suspect: SearchIndex | None = None) -> Thread | None:
         """The thread building (or about to build) an index, if any."""
         if not self.auto_build:
             return None
@@ -157,8 +158,8 @@ class Search:
                 return self._builder
             if time.monotonic() < self._retry_at.get(library.generation, 0.0):
                 return None
-            self._builder = threading.Thread(target=self._build, args=(library, broken, suspect),
-                                             daemon=True, name="search-index")
+            self._builder = Thread(target=self._build, args=(library, broken, suspect),
+                                   name="search-index")
             self._builder.start()
             return self._builder
 

@@ -1,0 +1,48 @@
+"""The gunicorn worker: gevent, bounded socket waits, and error pages with our headers.
+
+A connection costs a greenlet, not a thread, so idle and slow clients cannot use
+up the workers. gunicorn answers what never reaches the app itself (a request
+line or headers too long, a malformed request, a crash); those answers carry the
+same security headers as the app's, a charset, and nothing of the request.
+"""
+from __future__ import annotations
+
+import html
+
+from gunicorn import util
+from gunicorn.workers.ggevent import GeventWorker
+
+from .headers import SECURITY_HEADERS
+
+PAGE = ('<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n<title>{status}</title>\n'
+        '<h1>{status}</h1>\n<p>The server cannot answer this request.</p>\n</html>\n')
+
+
+def error_answer(status_int: int, reason: str) -> bytes:
+    status = f"{status_int} {reason}"
+    body = PAGE.format(status=html.escape(status)).encode()
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))),
+               ("Cache-Control", "no-store"), ("Connection", "close"),
+               *SECURITY_HEADERS.items()]
+    head = f"HTTP/1.1 {status}\r\n" + "".join(f"{n}: {v}\r\n" for n, v in headers) + "\r\n"
+    return head.encode("latin-1") + body
+
+
+def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
+    # gunicorn's message quotes the offending request back; we do not.
+    util.write_nonblock(sock, error_answer(status_int, reason))
+
+
+class Worker(GeventWorker):
+    def handle(self, listener, client, addr):
+        # gunicorn bounds the wait for a request's line and headers by `keepalive`;
+        # this bounds every other wait on the socket (a body that never arrives, a
+        # client that never reads the answer). The base class would block forever.
+        client.settimeout(self.cfg.timeout)
+        super(GeventWorker, self).handle(listener, client, addr)
+
+    def init_process(self):
+        # gunicorn's handle_error writes its answers through util.write_error, and
+        # nothing else calls it: replacing it in this worker's process is the hook.
+        util.write_error = write_error
+        super().init_process()
