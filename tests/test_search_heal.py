@@ -7,7 +7,7 @@ import pytest
 
 import portal.search
 from portal import create_app
-from portal.content import load
+from portal.kinds import load
 from portal.search import Request, Search, current, generation_dir, prepare
 from portal.search.build import identity
 from portal.search.engine import SearchIndex
