@@ -64,7 +64,7 @@ Note[^1]
 1. one
 2. two
 """, backlink_title="Back to {}").html
-    assert '<h2 id="custom">Heading</h2>' in html
+    assert '<h2 id="c-custom">Heading</h2>' in html
     assert '<th align="left">a</th>' in html and "style" not in html
     assert '<div class="admonition warning">' in html
     assert 'class="footnote-ref"' in html and 'title="Back to 1"' in html
@@ -85,4 +85,4 @@ def test_body_h1_becomes_h2_so_the_title_stays_the_only_h1():
 def test_toc_keeps_chinese_headings():
     rendered = render("## 准备应急包\n\n### 饮用水 & 食物\n")
     assert [(t.level, t.id, t.name) for t in rendered.toc] == [
-        (2, "准备应急包", "准备应急包"), (3, "饮用水-食物", "饮用水 & 食物")]
+        (2, "c-准备应急包", "准备应急包"), (3, "c-饮用水-食物", "饮用水 & 食物")]
