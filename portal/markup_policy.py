@@ -37,18 +37,26 @@ CLASSES = {
 ADMONITION_TYPES = frozenset({"note", "warning", "tip", "danger", "important", "caution", "hint",
                               "attention", "error"})
 
+# Enough to show what is wrong; a pasted web page would otherwise bring thousands.
+MAX_PROBLEMS = 50
+
 # Every id from a body starts with this, so a heading named "Main" cannot take
 # the id of the page's own landmarks.
 ID_PREFIX = "c-"
 
 # Characters XML 1.0 forbids or discourages (C0 but tab and newlines, DEL, C1,
 # surrogates, non-characters): a feed with one of them does not parse.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 # A numeric character reference, read as HTML reads one (the semicolon is optional).
 _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
-_TAG = re.compile(r"""<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'/>=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>""")
-_ATTR = re.compile(r"""([^\s"'/>=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+# A start tag, roughly. No `<` inside a name or unquoted value: each try then
+# stops at the next `<`, which keeps the scan linear (it runs in C, where the
+# deadline cannot stop it).
+_TAG = re.compile(r"""<([a-zA-Z][a-zA-Z0-9-]*)"""
+                  r"""((?:\s+[^\s"'/<>=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>""")
+_ATTR = re.compile(r"""([^\s"'/<>=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _IMG_WITHOUT_SRC = re.compile(r"<img((?:\s+(?!src=)[a-z-]+=\"[^\"]*\")*)>")
 _ALT = re.compile(r'\salt="([^"]*)"')
@@ -167,7 +175,8 @@ class Policy:
         return None
 
     def _problem(self, message: str, *needles: str) -> None:
-        self._problems.setdefault((self._line(needles), message))
+        if len(self._problems) < MAX_PROBLEMS:
+            self._problems.setdefault((self._line(needles), message))
 
     def _line(self, needles) -> int:
         """Line of the next occurrence of the first needle found in the text, else 1."""

@@ -19,6 +19,8 @@ PATHOLOGICAL = {
     "emphasis": "*_" * 20000,
     "nested admonitions": "".join("    " * depth + "!!! note\n" for depth in range(400)),
     "nested brackets": "[" * 3000 + "x" + "]" * 3000,
+    "raw HTML of tag openers": "<div>\n" + "<a " * 13000 + "\n</div>",
+    "raw HTML of attribute names": "<div>\n" + "<a x" * 10000 + "\n</div>",
 }
 
 
@@ -29,6 +31,13 @@ def test_no_body_runs_past_the_deadline_or_raises_anything_else(text):
         render(text)
     except MarkupError as exc:
         assert "render" in str(exc)
+    assert time.perf_counter() - started < LIMIT
+
+
+def test_a_pasted_web_page_brings_a_bounded_report():
+    text = "<div>\n" + "".join(f'<span class="k{n}" data-n="{n}">' for n in range(3000)) + "\n</div>"
+    started = time.perf_counter()
+    assert len(render(text).problems) == 50
     assert time.perf_counter() - started < LIMIT
 
 
