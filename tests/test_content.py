@@ -47,8 +47,8 @@ def test_translations_are_grouped_by_relative_path():
 
 def test_chinese_headings_get_chinese_ids():
     guide = load(CONTENT).get("zh", "guides", "flood-safety", NOW)
-    assert guide.toc[0].id == "洪水来临之前"
-    assert 'id="洪水来临之前"' in guide.html
+    assert guide.toc[0].id == "c-洪水来临之前"
+    assert 'id="c-洪水来临之前"' in guide.html
 
 
 @pytest.mark.parametrize("text, line, field, message", [

@@ -43,7 +43,7 @@ def test_bad_filter_value_is_a_400(client):
 
 def test_guide_page_shows_toc_dates_translations_and_related(client):
     html = client.get("/en/guides/flood-safety").get_data(as_text=True)
-    assert '<a href="#before-the-water-rises">Before the water rises</a>' in html
+    assert '<a href="#c-before-the-water-rises">Before the water rises</a>' in html
     assert "Updated October 1, 2026" in html
     assert 'href="/zh/guides/flood-safety"' in html and 'hreflang="zh"' in html
     assert 'href="/en/guides/flood-rescue"' in html  # related: shares the flood hazard
