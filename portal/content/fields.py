@@ -26,7 +26,8 @@ CERTAINTIES = ("observed", "likely", "possible", "unlikely", "unknown")
 
 
 def text(value: Any, site) -> str:
-    result = " ".join(_INVISIBLE.sub("", clean_text(scalar(value, "must be a line of text"))).split())
+    line = clean_text(scalar(value, "must be a line of text"))
+    result = " ".join(_INVISIBLE.sub("", line).split())
     if not result:
         raise FieldError("must not be empty")
     return result
@@ -107,8 +108,8 @@ def datetime(value: Any, site) -> dt.datetime:
         try:
             parsed = dt.datetime.fromisoformat(raw)
         except ValueError:
-            raise FieldError(
-                f"{shown(value)} is not a date-time; write it as YYYY-MM-DDTHH:MM:SS+08:00") from None
+            raise FieldError(f"{shown(value)} is not a date-time; "
+                             "write it as YYYY-MM-DDTHH:MM:SS+08:00") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise FieldError(f"{shown(value)} has no UTC offset; add one, for example +08:00")
     _check_year(parsed, value)

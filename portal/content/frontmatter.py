@@ -105,8 +105,8 @@ def load_mapping(source: str, path: str, first_line: int) -> tuple[dict, dict[st
             except (ContentError, yaml.YAMLError):
                 raise
             except Exception as exc:  # noqa: BLE001 - nothing in one file may escape
-                raise ContentError(path, line, name,
-                                   f"cannot read this value ({type(exc).__name__}); quote it if it is text") from None
+                raise ContentError(path, line, name, f"cannot read this value "
+                                   f"({type(exc).__name__}); quote it if it is text") from None
         return meta, lines
     except yaml.YAMLError as exc:
         # The context mark is where the broken construct starts (an unclosed
@@ -117,6 +117,7 @@ def load_mapping(source: str, path: str, first_line: int) -> tuple[dict, dict[st
         problem_mark = getattr(exc, "problem_mark", None)
         if problem_mark and "\t" in _line_of(source, problem_mark)[: problem_mark.column + 1]:
             problem = "tabs cannot indent YAML; use spaces"
+            line = first_line + problem_mark.line
         raise ContentError(path, line, "", f"invalid YAML: {problem}") from None
     except ContentError:
         raise
@@ -191,6 +192,5 @@ def _check_numbers(node: yaml.Node, path: str, first_line: int, name: str) -> No
 
 
 def _line_of(source: str, mark) -> str:
-    start = source.rfind("\n", 0, mark.index) + 1 if mark.index <= len(source) else 0
-    end = source.find("\n", start)
-    return source[start:] if end < 0 else source[start:end]
+    lines = source.split("\n")
+    return lines[mark.line] if 0 <= mark.line < len(lines) else ""
