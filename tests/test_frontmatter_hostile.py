@@ -7,7 +7,8 @@ import pytest
 from portal.content import ContentError, load
 from portal.content import fields
 from portal.content.errors import MAX_MESSAGE, FieldError, shown
-from portal.content.frontmatter import MAX_DEPTH, clean_text, decode, load_mapping, parse
+from portal.content.frontmatter import clean_text, decode, load_mapping, parse
+from portal.content.safe_yaml import MAX_DEPTH
 from tests.conftest import CONTENT, NOW, write
 
 GUIDE = """---
@@ -243,3 +244,8 @@ def test_explicit_str_tag_and_quotes_stay_allowed():
 def test_booleans_as_text_read_as_written(site):
     assert fields.text(True, site) == "true"
     assert fields.choice("false", "true")(False, site) == "false"
+
+
+def test_nesting_past_the_parsers_own_limit_is_named_too():
+    with pytest.raises(ContentError, match="nested more than 20 levels deep"):
+        load_mapping("hazards: " + "[" * 5000 + "]" * 5000, "site.yml", first_line=1)
