@@ -125,7 +125,8 @@ def test_no_converter_recurses_into_a_deep_value(convert, site):
 
 
 @pytest.mark.parametrize("old, new, line, field", [
-    ("published: 2026-11-19T08:00:00+08:00", "published: 0001-01-01T00:00:00+14:00", 6, "published"),
+    ("published: 2026-11-19T08:00:00+08:00", "published: 0001-01-01T00:00:00+14:00", 6,
+     "published"),
     ("expires: 2026-11-25T20:00:00+08:00", "expires: 9999-12-31T23:59:59-12:00", 12, "expires"),
     ("expires: 2026-11-25T20:00:00+08:00", "expires: 2199-12-31T23:00:00-12:00", 12, "expires"),
     ("published: 2026-11-19T08:00:00+08:00",
@@ -163,6 +164,8 @@ def test_the_ends_of_the_range_are_accepted(site):
     ("नमस्\u200dते \u200cक्ष", "नमस्\u200dते \u200cक्ष"),  # ZWJ and ZWNJ stay
     ("洪水来临之前：撤离路线", "洪水来临之前：撤离路线"),
     ("\u200e\u200fmarks", "\u200e\u200fmarks"),
+    ("lone \ud800surrogate", "lone surrogate"),
+    ("C1 \x85escape\x9f", "C1 escape"),
 ])
 def test_text_fields_drop_characters_that_reorder_or_hide_text(raw, expected, site):
     assert fields.text(raw, site) == expected
@@ -174,7 +177,8 @@ def test_a_title_of_only_invisible_characters_is_empty(site):
 
 
 def test_hidden_characters_are_gone_from_a_loaded_title(content_dir):
-    write(content_dir / "en/guides/rlo.md", GUIDE.replace("Test guide", "Test \u202eediug\u202c \x85x"))
+    write(content_dir / "en/guides/rlo.md",
+          GUIDE.replace("Test guide", "Test \u202eediug\u202c \x85x"))
     assert load(content_dir).get("en", "guides", "rlo", NOW).title == "Test ediug x"
 
 
@@ -184,7 +188,8 @@ def test_clean_text_never_lets_c1_controls_through():
 
 
 @pytest.mark.parametrize("front, line, field, message", [
-    ("title: !!python/object:os.system x", 2, "title", "YAML tags ('!!python/object:os.system' here)"),
+    ("title: !!python/object:os.system x", 2, "title",
+     "YAML tags ('!!python/object:os.system' here)"),
     ("title: !!binary aGVsbG8=", 2, "title", "YAML tags ('!!binary' here) are not allowed"),
     ("title: a\nsummary: !custom b", 3, "summary", "YAML tags ('!custom' here)"),
     ("- title\n- summary", 2, "", "front matter must be a list of 'field: value' lines"),
@@ -229,7 +234,7 @@ def test_more_than_one_document_is_invalid_yaml():
         load_mapping("title: a\n---\nb: c", "site.yml", first_line=1)
 
 
-def test_a_bare_equals_sign_or_merge_marker_is_text(site):
+def test_a_bare_equals_sign_or_merge_marker_is_text():
     meta, _ = load_mapping("title: =\nsummary: <<\nhazards: [<<]", "x.md", first_line=2)
     assert meta == {"title": "=", "summary": "<<", "hazards": ["<<"]}
 

@@ -40,7 +40,9 @@ def text(value: Any, site) -> str:
 # none of them is needed there, and each can make it read as something else.
 # ZWNJ and ZWJ (U+200C, U+200D) stay, some scripts and emoji need them, and so
 # do the marks LRM and RLM (U+200E, U+200F), which only nudge neutral characters.
-_INVISIBLE = re.compile("[\u200b\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# A lone surrogate (only a pure-Python YAML parser lets one through) would make
+# every page and feed that shows the text fail to encode.
+_INVISIBLE = re.compile("[\u200b\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ud800-\udfff]")
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 _UTC = dt.timezone.utc
 

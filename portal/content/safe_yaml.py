@@ -69,15 +69,15 @@ def load_mapping(source: str, path: str, first_line: int) -> tuple[dict, dict[st
                 meta[key.value] = loader.construct_object(value, deep=True)
             except yaml.YAMLError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - nothing in one file may escape
-                raise ContentError(path, lines[key.value], key.value, f"cannot read this "
-                                   f"value ({type(exc).__name__}); quote it if it is text") from None
+            except Exception as exc:  # nothing in one file may escape as anything else
+                problem = f"cannot read this value ({type(exc).__name__}); quote it if it is text"
+                raise ContentError(path, lines[key.value], key.value, problem) from None
         return meta, lines
     except yaml.YAMLError as exc:
         raise _invalid(exc, source, path, first_line) from None
     except ContentError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not take the site down
+    except Exception as exc:  # a parser bug must not take the site down
         raise ContentError(path, first_line, "",
                            f"cannot read the front matter ({type(exc).__name__})") from None
     finally:
