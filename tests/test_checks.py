@@ -1,9 +1,10 @@
 import datetime as dt
 import shutil
+from dataclasses import dataclass
 
 import pytest
 
-from portal.content import load
+from portal.content import Item, Library, load
 from portal.content.checks import review
 
 from .conftest import CONTENT, NOW, write
@@ -89,13 +90,38 @@ def test_disclosure_translation_older_than_an_updated_source(content):
             "(updated 2026-11-20 09:30+08:00 there)") in warnings(content)
 
 
-def test_translation_updated_as_a_date_against_a_datetime(content):
-    # Kinds may mix: compare by day when one side has no time.
-    from portal.content.checks import _earlier
-    aware = dt.datetime(2026, 3, 1, 10, tzinfo=dt.timezone.utc)
-    assert _earlier(dt.date(2026, 2, 28), aware)
-    assert not _earlier(dt.date(2026, 3, 1), aware)
-    assert _earlier(aware, aware + dt.timedelta(minutes=1))
+@dataclass(frozen=True, kw_only=True)
+class Drill(Item):
+    """A kind the checks have never heard of."""
+    updated: dt.date | dt.datetime
+    review_by: dt.date | None = None
+    published: dt.datetime | None = None
+    expires: dt.datetime | None = None
+
+
+def drill(lang, **fields):
+    return Drill(lang=lang, section="drills", slug="river", path=f"{lang}/drills/river.md",
+                 group="river", title="River drill", html=fields.pop("html", ""),
+                 lines={"updated": 4, "review_by": 5, "expires": 6}, **fields)
+
+
+def test_any_kind_is_reviewed_through_its_attributes(content):
+    site = load_library(content).site
+    at = dt.datetime(2026, 11, 1, 9, tzinfo=dt.timezone.utc)
+    library = Library(site, [
+        drill("en", updated=dt.date(2026, 11, 2), review_by=dt.date(2026, 1, 1),
+              published=at, expires=at, html='<a href="/en/drills/river">me</a>'),
+        drill("zh", updated=at, html='<a href="/zh/drills/lake">x</a>'),
+    ])
+    assert [str(w) for w in review(library, TODAY)] == [
+        "en/drills/river.md:5: review_by: due for review since 2026-01-01: "
+        "check the advice and move review_by on",
+        "en/drills/river.md:6: expires: expires at 2026-11-01 09:00+00:00 "
+        "the moment it is published",
+        "zh/drills/river.md:1: broken link /zh/drills/lake: no drills item has the slug 'lake'",
+        # A date against a date-time: compared by day.
+        "zh/drills/river.md:4: updated: older than its en version (updated 2026-11-02 there)",
+    ]
 
 
 LINKS = """Intro line.
@@ -205,3 +231,12 @@ def test_scheduled_item_may_be_updated_before_it_goes_live(content):
 def test_bundled_test_content_has_only_the_expected_warnings(content):
     kinds = {w.split(": ", 1)[1].split(" ")[0] for w in warnings(content)}
     assert kinds <= {"no", "review_by:"}
+
+
+def test_routes_are_fine_only_in_a_known_language(content):
+    write(content / "en/guides/links.md", guide("[a](/en/search) [b](/xx/search) [c](/desk/x)"))
+    found = [w for w in warnings(content) if "broken" in w]
+    assert found == ["en/guides/links.md:10: broken link /xx/search: "
+                     "the site has no xx pages (languages: en, zh)"]
+    found = [w for w in warnings(content, routes=["<lang>/search"]) if "broken" in w]
+    assert len(found) == 2 and "broken link /desk/x: pages start with /<lang>/" in found[0]

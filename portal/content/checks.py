@@ -159,35 +159,37 @@ def _link_problem(href: str, base: str, library, sections: set[str],
         return None  # another site, mailto:, tel:, or a place on this page
     path = unquote(urljoin(base, parts.path))
     shown = href if href.startswith("/") else f"{href} ({path})"
+    broken = f"broken link {shown}: "
     first, _, rest = path[1:].partition("/")
-    if not first or any(_under(path[1:], route, first) for route in routes):
+    languages = library.languages
+    if not first or any(_under(path[1:], route, first, languages) for route in routes):
         return None
-    if first not in library.languages:
+    if first not in languages:
         if LANGUAGE.fullmatch(first):
-            return f"broken link {shown}: the site has no {first} pages " \
-                   f"(languages: {', '.join(library.languages)})"
-        return f"broken link {shown}: pages start with /<lang>/, for example /{library.default_lang}/"
+            return broken + f"the site has no {first} pages (languages: {', '.join(languages)})"
+        return broken + f"pages start with /<lang>/, for example /{library.default_lang}/"
     if not rest:
         return None  # the home page
     section, _, slug = rest.partition("/")
     if section == "hazards":
-        if slug not in library.site.hazards:
-            return f"broken link {shown}: no hazard {slug!r} in site.yml"
-        return None
+        return None if slug in library.site.hazards else broken + f"no hazard {slug!r} in site.yml"
     if section not in sections:
-        return f"broken link {shown}: no section {section!r} (sections: {', '.join(sorted(sections))})"
+        return broken + f"no section {section!r} (sections: {', '.join(sorted(sections))})"
     if not slug:
         return None  # the section's list
     slug = slug.split(".", 1)[0]  # the same item in another format, e.g. .cap
     if "/" in slug or (section, slug) not in public:
-        return f"broken link {shown}: no {section} item has the slug {slug!r}"
+        return broken + f"no {section} item has the slug {slug!r}"
     if not public[section, slug]:
         return f"links to a draft: {shown}"
     return None
 
 
-def _under(path: str, route: str, lang: str) -> bool:
-    route = route.replace("<lang>", lang)
+def _under(path: str, route: str, lang: str, languages) -> bool:
+    if "<lang>" in route:
+        if lang not in languages:
+            return False
+        route = route.replace("<lang>", lang)
     return path == route or path.startswith((route + "/", route + "."))
 
 
