@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .content import ContentError, load
+from .content.checks import review
 
 
 def check_content(content_dir: str, kinds, languages=None,
@@ -26,12 +27,7 @@ def check_content(content_dir: str, kinds, languages=None,
     except ContentError as exc:  # site.yml itself is unusable
         return [exc]
     problems = list(library.problems)
-    try:
-        from .content.checks import review
-    except ImportError:
-        pass
-    else:
-        problems += review(library, today or dt.date.today(), root=content_dir)
+    problems += review(library, today or dt.date.today(), list(kinds), root=content_dir)
     return sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line))
 
 

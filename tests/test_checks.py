@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from portal.content import Item, Library, load
+from portal.content import Item, Kind, Library, Registry
 from portal.content.checks import review
+from portal.kinds import load
 
 from .conftest import CONTENT, NOW, write
 
@@ -108,7 +109,8 @@ def drill(lang, **fields):
 def test_any_kind_is_reviewed_through_its_attributes(content):
     site = load_library(content).site
     at = dt.datetime(2026, 11, 1, 9, tzinfo=dt.timezone.utc)
-    library = Library(site, [
+    drills = Kind(name="drills", singular="drill", item=Drill, schema={})
+    library = Library(site, kinds=Registry([drills]), items=[
         drill("en", updated=dt.date(2026, 11, 2), review_by=dt.date(2026, 1, 1),
               published=at, expires=at, html='<a href="/en/drills/river">me</a>'),
         drill("zh", updated=at, html='<a href="/zh/drills/lake">x</a>'),

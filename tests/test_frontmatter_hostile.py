@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from portal.content import ContentError, load
+from portal.content import ContentError
+from portal.kinds import load
 from portal.content import fields
 from portal.content.errors import MAX_MESSAGE, FieldError, shown
 from portal.content.frontmatter import clean_text, decode, load_mapping, parse

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from ..markup import ID_PREFIX
 from .errors import ContentError
 
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)?")
@@ -126,6 +127,10 @@ class _Hrefs(HTMLParser):
         if tag == "a":
             href = dict(attrs).get("href")
             if href:
+                # Rendering prefixes author ids; report the link as the author wrote it.
+                path, hash_, fragment = href.partition("#")
+                if hash_ and fragment.startswith(ID_PREFIX):
+                    href = f"{path}#{fragment[len(ID_PREFIX):]}"
                 self.found.append(href)
 
 

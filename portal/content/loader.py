@@ -255,10 +255,7 @@ def _read(entry: Entry) -> bytes:
 def _renderer(backlink_title, image_hosts):
     def render(lang: str, body: str):
         title = backlink_title(lang) if backlink_title else "Back to footnote {} in the text"
-        try:
-            return markup.render(body, title, image_hosts=image_hosts)
-        except TypeError:  # a markup module without image host support
-            return markup.render(body, title)
+        return markup.render(body, title, image_hosts=image_hosts)
     return render
 
 
@@ -304,8 +301,11 @@ def _read_item(rel: str, data: bytes, site: Site, kinds: Registry, render):
     if any(p.severity == "error" for p in problems):
         return None, problems
     extra = {k: v for k, v in parsed.meta.items() if k not in schema}
-    rendered = render(lang, parsed.body)
-    for line, message in getattr(rendered, "problems", ()):
+    try:
+        rendered = render(lang, parsed.body)
+    except markup.MarkupError as exc:
+        return None, [*problems, ContentError(rel, parsed.body_line, "body", str(exc))]
+    for line, message in rendered.problems:
         problems.append(ContentError(rel, parsed.body_line + max(line, 1) - 1, "", message,
                                      "warning"))
     item = kind.item(
