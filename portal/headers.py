@@ -89,7 +89,7 @@ def init_app(app: Flask) -> None:
     # from their X-Forwarded-* headers, so HSTS is sent when the visitor used https.
     # gunicorn already does this for proxies in FORWARDED_ALLOW_IPS. Their host is
     # ignored: PublicHost, inside, puts BASE_URL's in its place.
-    proxies = int(app.config.get("PROXY_FIX", 0) or 0)
+    proxies = app.config["PROXY_FIX"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
                                 x_host=proxies, x_port=proxies)

@@ -151,8 +151,8 @@ def init_app(app: Flask) -> None:
     and proxy fixes are handled outside this layer."""
     from .views.common import library, now
 
-    cache = PageCache(app.config.get("PAGE_CACHE_MAX_ENTRIES", MAX_ENTRIES),
-                      app.config.get("PAGE_CACHE_MAX_BYTES", MAX_BYTES))
+    cache = PageCache(app.config["PAGE_CACHE_MAX_ENTRIES"],
+                      app.config["PAGE_CACHE_MAX_BYTES"])
     app.extensions["portal.pagecache"] = cache
     app.wsgi_app = CachedPages(app.wsgi_app, cache, app.extensions["portal.store"])
 

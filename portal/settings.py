@@ -67,6 +67,17 @@ class Setting:
     default: Any
     help: str
 
+    def shown_default(self) -> str:
+        """The default as the README's configuration table prints it."""
+        value = self.default
+        if isinstance(value, str) and value.startswith(str(ROOT)):
+            return f"`./{Path(value).relative_to(ROOT).as_posix()}`"
+        if value is None or value == ():
+            return "none"
+        if isinstance(value, bool):
+            return "`true`" if value else "`false`"
+        return f"`{value}`"
+
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("CONTENT_DIR", str, str(ROOT / "content"), "the content tree"),

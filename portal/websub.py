@@ -69,7 +69,7 @@ def _claim(marker_dir: Path, generation: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    hub = app.config.get("WEBSUB_HUB")
+    hub = app.config["WEBSUB_HUB"]
     if not hub:
         return
     markers = Path(app.config["BUILD_DIR"]) / "websub"

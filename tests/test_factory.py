@@ -21,3 +21,42 @@ def test_environment_overrides_defaults(tmp_path, monkeypatch):
     assert app.config["CACHE_MAX_AGE"] == 30
     assert app.extensions["portal.store"].library.get("en", "guides", "flood-safety",
                                                        app.extensions["portal.store"].now())
+
+
+def test_the_readme_configuration_table_is_the_settings_table():
+    import re
+
+    from portal.settings import SETTINGS
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `PORTAL_([A-Z_]+)` \| ([^|]+) \|", readme, re.MULTILINE)
+    assert [(name, shown.strip()) for name, shown in rows] == \
+        [(s.name, s.shown_default()) for s in SETTINGS]
+
+
+def test_settings_are_converted_once_and_bad_values_are_named(monkeypatch):
+    import pytest
+
+    from portal.settings import SettingError
+    monkeypatch.setenv("PORTAL_RELOAD_INTERVAL", "0.25")
+    monkeypatch.setenv("PORTAL_IMAGE_HOSTS", "images.example.org, maps.example.org")
+    monkeypatch.setenv("PORTAL_STATIC_CORS", "yes")
+    app = create_app()
+    assert app.config["RELOAD_INTERVAL"] == 0.25
+    assert app.config["IMAGE_HOSTS"] == ("images.example.org", "maps.example.org")
+    assert app.config["STATIC_CORS"] is True
+    monkeypatch.setenv("PORTAL_FEED_SIZE", "fifty")
+    with pytest.raises(SettingError, match="PORTAL_FEED_SIZE"):
+        create_app()
+
+
+def test_creating_the_app_and_asking_for_help_write_nothing(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    env = {"PATH": "/usr/bin:/bin", "PORTAL_BUILD_DIR": str(tmp_path / "build"),
+           "PORTAL_INDEX_DIR": str(tmp_path / "index"), "HOME": str(tmp_path)}
+    portal = Path(sys.executable).parent / "portal"
+    for args in (["--help"], ["check"]):
+        subprocess.run([str(portal), *args], env=env, cwd=tmp_path, capture_output=True,
+                       timeout=120)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -82,7 +82,7 @@ def build_feed(name: str, type_: str | None, hazard: str | None, page: int | Non
         lang=lang(), title=title, subtitle=gettext(
             "Official announcements from %(office)s", office=localized(lib.site.office, lang())),
         self_url=self_url, page_url=page_url, base_url=config["BASE_URL"],
-        hub_url=config.get("WEBSUB_HUB") if page is None else None,
+        hub_url=config["WEBSUB_HUB"] if page is None else None,
         links=tuple(links), archive=page is not None)
     return feeds.build(spec, _entries(shown), localized(lib.site.office, lang()))
 
@@ -99,7 +99,7 @@ def _serve(name: str, fmt: str, type_=None, hazard=None, page=None):
     response = current_app.response_class(getattr(built, fmt), mimetype=MEDIA_TYPES[fmt])
     response.last_modified = built.updated
     response.set_etag(built.etag(fmt))
-    hub = current_app.config.get("WEBSUB_HUB")
+    hub = current_app.config["WEBSUB_HUB"]
     if hub and page is None:
         current, _ = _feed_urls(name, hazard)
         response.headers["Link"] = f'<{hub}>; rel="hub", <{current}.{fmt}>; rel="self"'
