@@ -1,9 +1,11 @@
 """Feeds, CAP documents, the sitemap: built once per content state, never per request.
 
 Views ask :func:`cached` for an output; the first request of a state builds it
-(others asking at the same moment wait for that build), and when a new library
-is swapped in every registered warmer builds its outputs at once, in the
-watcher's thread, so the first visitor after a change finds them ready.
+(others asking at the same moment wait for that build). When content changes,
+the outputs a surge asks for first (``urgent`` warmers: the CAP index, the main
+feed) are built before the new library becomes visible, so the first request
+after a change finds them ready; the rest are built on a background thread
+right after the swap.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import TypeVar
 from flask import Flask, current_app, g
 
 from .statecache import StateCache
+from .threads import Thread
 from .views.common import library, now
 
 log = logging.getLogger(__name__)
@@ -26,18 +29,21 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
     return cache.get(library().state(now()), key, build)
 
 
-def warmer(app: Flask, warm: Callable[[], None]) -> None:
-    """Register ``warm()``: called per language with g.lang, g.library and g.now set."""
-    app.extensions.setdefault("portal.warmers", []).append(warm)
+def warmer(app: Flask, warm: Callable[[], None], urgent: bool = False) -> None:
+    """Register ``warm()``: called per language with g.lang, g.library and g.now set;
+    ``urgent`` ones before a new library is swapped in, the others just after."""
+    app.extensions.setdefault("portal.warmers", []).append((warm, urgent))
 
 
-def warm(app: Flask, new_library) -> None:
-    """Build every registered output of ``new_library`` now, language by language."""
+def warm(app: Flask, new_library, which: tuple[bool, ...] = (True, False)) -> None:
+    """Build the registered outputs of ``new_library`` now, language by language."""
     store = app.extensions["portal.store"]
     for lang in new_library.languages:
         with app.app_context():
             g.lang, g.library, g.now = lang, new_library, store.now()
-            for build in app.extensions.get("portal.warmers", ()):
+            for build, urgent in app.extensions.get("portal.warmers", ()):
+                if urgent not in which:
+                    continue
                 try:
                     build()
                 except Exception:  # a failed warm-up costs only the head start
@@ -47,4 +53,7 @@ def warm(app: Flask, new_library) -> None:
 def init_app(app: Flask) -> None:
     app.extensions["portal.outputs"] = StateCache(max_entries=8192)
     app.extensions.setdefault("portal.warmers", [])
-    app.extensions["portal.store"].subscribe(lambda old, new: warm(app, new))
+    store = app.extensions["portal.store"]
+    store.before_swap.append(lambda new: warm(app, new, which=(True,)))
+    store.subscribe(lambda old, new: Thread(
+        target=warm, args=(app, new, (False,)), name="outputs").start())

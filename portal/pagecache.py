@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-from collections import OrderedDict
 from typing import NamedTuple
 
 from flask import Flask, Response, current_app, request
 from werkzeug.http import parse_etags, remove_entity_headers, unquote_etag
 
+from .statecache import StateCache
 from .store import ContentStore
 
 # Answers that depend on more than the URL and the content state: the root
@@ -44,50 +43,20 @@ class Page(NamedTuple):
     not_modified_headers: list[tuple[str, str]]
 
 
-class PageCache:
-    """Pages of one content state, LRU-bounded by count and total size; thread-safe."""
+class PageCache(StateCache[Page]):
+    """Pages of one content state, LRU-bounded by count and total size; thread-safe.
+
+    Pages are stored by the response hook, never computed here: ``get`` only looks."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES):
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self.state = None
-        self.size = 0
-        self._pages: OrderedDict[tuple, Page] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(max_entries, max_bytes, size=lambda page: len(page.body), states=1)
 
-    def __len__(self) -> int:
-        return len(self._pages)
+    def get(self, state, key) -> Page | None:  # type: ignore[override]
+        return self.peek(state, key)
 
-    def get(self, state, key) -> Page | None:
-        with self._lock:
-            if state != self.state:
-                return None
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
-
-    def put(self, state, key, page: Page) -> None:
-        if len(page.body) > self.max_bytes:
-            return
-        with self._lock:
-            if state != self.state:
-                # Content changed: every page of the old state is out of date.
-                self._pages.clear()
-                self.state, self.size = state, 0
-            old = self._pages.pop(key, None)
-            if old is not None:
-                self.size -= len(old.body)
-            self._pages[key] = page
-            self.size += len(page.body)
-            while len(self._pages) > self.max_entries or self.size > self.max_bytes:
-                _, evicted = self._pages.popitem(last=False)
-                self.size -= len(evicted.body)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-            self.state, self.size = None, 0
+    @property
+    def size(self) -> int:
+        return self.bytes
 
 
 def strong_etag(body: bytes) -> str:

@@ -43,6 +43,7 @@ class ContentStore:
         self._library: Library | None = None
         self._lock = threading.Lock()
         self.listeners: list[Callable[[Library, Library], None]] = []
+        self.before_swap: list[Callable[[Library], None]] = []
 
     @property
     def library(self) -> Library:
@@ -62,6 +63,12 @@ class ContentStore:
         with self._lock:
             old = self._library
             library = self._load(old)
+            if old is None or library.generation != old.generation:
+                for prepare in self.before_swap:  # what must be ready when it is visible
+                    try:
+                        prepare(library)
+                    except Exception:
+                        log.exception("preparing %r failed", prepare)
             self._library = library
         if old is not None and library.generation != old.generation:
             log.info("content generation %s -> %s (%d items)",

@@ -10,16 +10,28 @@ from __future__ import annotations
 import threading
 
 
-def _gevent_threadpool():
-    """gevent's pool of real threads, if this process is monkey-patched."""
+def _patched() -> bool:
     try:
         from gevent import monkey
     except ImportError:
-        return None
-    if not monkey.is_module_patched("threading"):
+        return False
+    return monkey.is_module_patched("threading")
+
+
+def _gevent_threadpool():
+    """gevent's pool of real threads, if this process is monkey-patched and this is
+    the loop's thread (asking for a hub elsewhere would make one for that thread)."""
+    if not _patched() or not _on_the_loop_thread():
         return None
     import gevent
     return gevent.get_hub().threadpool
+
+
+def _on_the_loop_thread() -> bool:
+    from gevent import monkey
+    get_ident = monkey.get_original("_thread", "get_ident")
+    main = monkey.get_original("threading", "main_thread")()
+    return get_ident() == main.ident
 
 
 class Thread:
@@ -33,7 +45,22 @@ class Thread:
 
     def start(self) -> None:
         pool = _gevent_threadpool()
-        if pool is None:
+        if pool is None and _patched():
+            # Asked from a real thread (the content watcher): gevent's pool belongs to
+            # the loop's thread, so start a real thread the way gevent documents.
+            from gevent import monkey
+            start_new_thread = monkey.get_original("_thread", "start_new_thread")
+            done = monkey.get_original("_thread", "allocate_lock")()
+            done.acquire()
+
+            def run():
+                try:
+                    self.target(*self.args)
+                finally:
+                    done.release()
+            self._done = done
+            start_new_thread(run, ())
+        elif pool is None:
             self._thread = threading.Thread(target=self.target, args=self.args, name=self.name,
                                             daemon=True)
             self._thread.start()
@@ -41,11 +68,17 @@ class Thread:
             self._result = pool.spawn(self.target, *self.args)
 
     def is_alive(self) -> bool:
+        if getattr(self, "_done", None) is not None:
+            return self._done.locked()
         if self._thread is not None:
             return self._thread.is_alive()
         return self._result is not None and not self._result.ready()
 
     def join(self, timeout: float | None = None) -> None:
+        if getattr(self, "_done", None) is not None:
+            if self._done.acquire(timeout=-1 if timeout is None else timeout):
+                self._done.release()
+            return
         if self._thread is not None:
             self._thread.join(timeout)
         elif self._result is not None:

@@ -8,6 +8,7 @@ same security headers as the app's, a charset, and nothing of the request.
 from __future__ import annotations
 
 import html
+import socket
 
 from gunicorn import util
 from gunicorn.workers.ggevent import GeventWorker
@@ -34,6 +35,20 @@ def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
 
 
 class Worker(GeventWorker):
+    def patch(self):
+        # Sockets, select and sleep cooperate with the event loop; threads stay real
+        # threads. The content watcher, the index builder, the output warmer and the
+        # Markdown deadline are real threads that share locks with request handlers:
+        # gevent's patched locks are not safe across threads, real ones are, and the
+        # sections they guard are short.
+        from gevent import monkey
+        monkey.patch_all(thread=False)
+        sockets = []
+        for listener in self.sockets:
+            sockets.append(socket.socket(listener.FAMILY, socket.SOCK_STREAM,
+                                         fileno=listener.sock.detach()))
+        self.sockets = sockets
+
     def handle(self, listener, client, addr):
         # gunicorn bounds the wait for a request's line and headers by `keepalive`;
         # this bounds every other wait on the socket (a body that never arrives, a

@@ -17,7 +17,7 @@ from ..content import Library
 from .build import READY, identity
 from .documents import VOCABULARY
 from .manifest import verify
-from .cache import LRU
+from ..statecache import StateCache
 from .matching import Matching, rank
 from .query import Parsed, parse, to_query
 from .results import Hit, Request, Results, Visible
@@ -48,8 +48,10 @@ class SearchIndex:
         self._pool: list[Searcher] = []
         self._closed = False
         self._lock = threading.Lock()
-        self.cache: LRU[Results] = LRU(cache_size)
-        self._visible: LRU[Visible] = LRU(8)
+        # Answers of the current and the previous content state (a new library and
+        # the requests still finishing on the old one).
+        self.cache: StateCache[Results] = StateCache(cache_size)
+        self._visible: StateCache[Visible] = StateCache(8, states=8)
         self.matching = Matching()
         self.vocabulary = Vocabulary.load(path / VOCABULARY)
         with self._searcher() as searcher:
@@ -87,7 +89,7 @@ class SearchIndex:
                 searcher.close()
 
     def visible(self, library: Library, now: dt.datetime) -> Visible:
-        return self._visible.get(library.state(now),
+        return self._visible.get(library.state(now), "visible",
                                  lambda: Visible(library, now, self.docnums))
 
     def search(self, library: Library, lang: str, now: dt.datetime, request: Request) -> Results:
@@ -96,9 +98,8 @@ class SearchIndex:
         if not parsed.clauses:
             return Results(parsed.text, shortened=parsed.shortened)
         # Keyed by terms, not text: "Flood" and "flood " share one answer.
-        key = (library.state(now), lang, parsed.key, request.filters, request.page,
-               request.page_size)
-        return self.cache.get(key, lambda: self._search(library, lang, now, parsed, request,
+        key = (lang, parsed.key, request.filters, request.page, request.page_size)
+        return self.cache.get(library.state(now), key, lambda: self._search(library, lang, now, parsed, request,
                                                          deadline))
 
     def _search(self, library: Library, lang: str, now: dt.datetime, parsed: Parsed,

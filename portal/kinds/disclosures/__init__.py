@@ -20,5 +20,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_labels(app, LABELS, {"type": (_l("Type"), _l("All types"))})
     nav_entry(app, "disclosures.index", _l("Announcements"), "disclosures.")
+    warmer(app, outputs.warm_first, urgent=True)
     warmer(app, outputs.warm)
     app.extensions.setdefault("portal.freeze", []).append(outputs.frozen)

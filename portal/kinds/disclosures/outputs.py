@@ -186,10 +186,17 @@ def cap_index():
     return response
 
 
-def warm() -> None:
-    """The outputs a surge asks for first: the CAP index and the subscription feeds."""
+def warm_first() -> None:
+    """What a surge asks for first, ready before new content is visible: the CAP
+    index and the feed of everything."""
     cached(("cap-index", lang()), build_cap_index)
-    for name in feed_names():
+    cached(("feed", lang(), "disclosures", None, None),
+           lambda: build_feed("disclosures", None, None, None))
+
+
+def warm() -> None:
+    """The other subscription feeds, built just after new content is visible."""
+    for name in feed_names()[1:]:
         cached(("feed", lang(), name, None, None),
                lambda: build_feed(name, None if name == "disclosures" else name, None, None))
     for hazard in library().site.hazards:
