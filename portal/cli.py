@@ -26,8 +26,16 @@ def check_content(content_dir: str, kinds, languages=None,
         library = load(content_dir, kinds, languages=languages)
     except ContentError as exc:  # site.yml itself is unusable
         return [exc]
+    except Exception as exc:  # noqa: BLE001 - named, never a traceback
+        return [ContentError(".", 1, "", f"the content could not be read: "
+                             f"{type(exc).__name__}: {exc}")]
     problems = list(library.problems)
-    problems += review(library, today or dt.date.today(), list(kinds), root=content_dir)
+    try:
+        problems += review(library, today or dt.date.today(), list(kinds), root=content_dir)
+    except Exception as exc:  # noqa: BLE001
+        problems.append(ContentError(".", 1, "", f"the review of links and dates failed "
+                                     f"({type(exc).__name__}: {exc}); the checks above hold",
+                                     "warning"))
     return sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line))
 
 

@@ -82,3 +82,43 @@ def test_freeze_writes_every_page_and_feed(app, tmp_path):
     assert "Page not found" in (target / "404.html").read_text()
     home = (target / "en/index.html").read_text()
     assert "search and filters are not available" in home and 'role="search"' not in home
+
+
+RUMOUR = """---
+title: Dam burst rumour
+summary: The dam has not burst.
+type: rumour-correktion
+issuer: emergency-office
+published: 2026-11-19T08:00:00+08:00
+hazards: [flood, volcano]
+claim: The dam burst this morning.
+verdict: fasle
+hazzards: [flood]
+---
+The dam is intact.
+"""
+
+
+def test_check_names_every_problem_of_a_file_not_only_the_first(content_dir):
+    (content_dir / "en/disclosures/dam-rumour.md").write_text(RUMOUR)
+    result = run(check_command, "--content-dir", str(content_dir))
+    lines = [line.split("content/", 1)[-1] for line in result.output.splitlines()]
+    assert result.exit_code == 1
+    assert any(line.startswith("en/disclosures/dam-rumour.md:4: type: 'rumour-correktion' is not "
+                               "one of") for line in lines)
+    assert any(line.startswith("en/disclosures/dam-rumour.md:7: hazards: unknown hazard 'volcano'")
+               for line in lines)
+    assert any(line.startswith("en/disclosures/dam-rumour.md:9: verdict: 'fasle' is not one of")
+               for line in lines)
+    assert any(line.startswith("en/disclosures/dam-rumour.md:10: hazzards: unknown field; "
+                               "did you mean 'hazards'?") for line in lines)
+    assert "Traceback" not in result.output
+
+
+def test_unknown_fields_are_warnings_with_a_suggestion(content_dir):
+    path = content_dir / "en/guides/flood-safety.md"
+    path.write_text(path.read_text().replace("review_by:", "reveiw_by: 2027-01-01\nreview_by:", 1))
+    result = run(check_command, "--content-dir", str(content_dir))
+    assert result.exit_code == 0
+    assert "en/guides/flood-safety.md:7: reveiw_by: unknown field; did you mean 'review_by'?" \
+        in result.output

@@ -297,6 +297,7 @@ def _read_item(rel: str, data: bytes, site: Site, kinds: Registry, render):
             values[name] = field.convert(parsed.meta[name], site)
         except FieldError as exc:
             problems.append(ContentError(rel, line, name, str(exc)))
+    problems.extend(_fields_of_unknown_subtype(rel, parsed, schema, kind, site))
     problems.extend(_unknown_fields(rel, parsed, schema, kind))
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -315,10 +316,29 @@ def _read_item(rel: str, data: bytes, site: Site, kinds: Registry, render):
     return item, problems
 
 
+def _fields_of_unknown_subtype(rel: str, parsed, schema, kind: Kind, site):
+    """With a subtype that is not one (`type: alret`), still check the fields that
+    belong to some subtype, so one run names every problem in the file."""
+    if kind.subtype is None or str(parsed.meta.get(kind.subtype)) in kind.subtypes:
+        return
+    for name, value in parsed.meta.items():
+        if name in schema or value is None:
+            continue
+        field = next((extra[name] for extra in kind.subtypes.values() if name in extra), None)
+        if field is None:
+            continue
+        try:
+            field.convert(value, site)
+        except FieldError as exc:
+            yield ContentError(rel, parsed.lines.get(str(name), 1), str(name), str(exc))
+
+
 def _unknown_fields(rel: str, parsed, schema, kind: Kind):
     known = kind.fields()
+    subtype_known = kind.subtype is not None and \
+        str(parsed.meta.get(kind.subtype)) in kind.subtypes
     for name in parsed.meta:
-        if name in schema:
+        if name in schema or (name in known and not subtype_known):
             continue
         line = parsed.lines.get(str(name), 1)
         if name in known:
