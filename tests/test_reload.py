@@ -69,3 +69,22 @@ def test_the_background_watcher_publishes_within_two_seconds(make_app, content_d
             break
         time.sleep(0.05)
     assert client.get("/en/disclosures/boil-water-lifted").status_code == 200
+
+
+def test_a_process_started_after_a_break_serves_the_last_good_versions(make_app, content_dir):
+    """A respawned worker or a restart has no memory of what was published: the last
+    good versions are on disk, site.yml included."""
+    app = make_app(content_dir, RELOAD_INTERVAL=60, RELOAD_SETTLE=0.01)
+    guide = content_dir / "en/guides/flood-safety.md"
+    guide.write_text(guide.read_text().replace("Staying safe in a flood", "Flood safety, v2"))
+    assert watcher_of(app).check()
+    guide.write_text(guide.read_text().replace("title: Flood safety, v2", "title: [broken"))
+    site = content_dir / "site.yml"
+    site.write_text(site.read_text() + "\n  - [unclosed\n")
+    assert watcher_of(app).check()
+
+    later = make_app(content_dir)  # the same BUILD_DIR, as every worker of one server has
+    assert "Flood safety, v2" in later.test_client().get("/en/guides/flood-safety").get_data(
+        as_text=True)
+    errors = {e.path for e in later.extensions["portal.store"].library.errors}
+    assert errors == {"site.yml", "en/guides/flood-safety.md"}

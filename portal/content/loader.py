@@ -30,7 +30,7 @@ from .kind import Kind, Registry
 from .lastgood import LastGood
 from .library import Library
 from .model import Item, Site
-from .site import SITE_FILE, load_site, with_references
+from .site import SITE_FILE, parse_site, read_site, with_references
 
 LANGUAGE_DIR = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)?")
 EXTENSION = ".md"
@@ -121,6 +121,29 @@ def _walk_kind(root: str, real_root: str, base: str, notes: list) -> Iterator[En
                 yield Entry(path, rel, (info.st_mtime_ns, info.st_size))
 
 
+def _load_site(root: Path, previous: Library | None, last_good: LastGood | None,
+               errors: list[ContentError]) -> Site:
+    """site.yml, or when it cannot be used its last good version: on disk (what any
+    worker last published), else the previous load's. Raises only when there is none."""
+    try:
+        data = read_site(root)
+        site = parse_site(data)
+    except ContentError as exc:
+        errors.append(exc)
+        stored = last_good.get(SITE_FILE) if last_good is not None else None
+        if stored is not None:
+            try:
+                return parse_site(stored[1])
+            except ContentError:
+                pass
+        if previous is None:
+            raise
+        return previous.site
+    if last_good is not None:
+        last_good.put(SITE_FILE, hashlib.sha256(data).hexdigest(), data)
+    return site
+
+
 def fingerprint(root: str, entries) -> str:
     """Changes whenever a file the loader reads (or site.yml) is added, removed or
     touched; the watcher compares it with the loaded library's to know when to reload."""
@@ -144,13 +167,7 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
     # Listed before site.yml is read: a change during the load is seen by the next check.
     entries = list(walk(root, kinds, languages, errors))
     tree = fingerprint(root, entries)
-    try:
-        site = load_site(Path(root))
-    except ContentError as exc:
-        if previous is None:
-            raise
-        errors.append(exc)
-        site = previous.site
+    site = _load_site(Path(root), previous, last_good, errors)
     site_digest = hashlib.sha256(repr(site).encode()).hexdigest()
     same_site = previous is not None and previous.site_digest == site_digest
     cache = previous.sources if same_site else {}

@@ -13,12 +13,19 @@ from .model import Hazard, HazardClass, Hotline, Issuer, Site
 SITE_FILE = "site.yml"
 
 
-def load_site(root: Path) -> Site:
-    path = root / SITE_FILE
+def read_site(root: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return (root / SITE_FILE).read_bytes()
     except OSError as exc:
         raise ContentError(SITE_FILE, 1, "", f"cannot read: {exc.strerror}") from None
+
+
+def load_site(root: Path) -> Site:
+    return parse_site(read_site(root))
+
+
+def parse_site(data: bytes) -> Site:
+    """The settings in ``data``; raises a ContentError naming the line and field."""
     meta, lines = load_mapping(decode(data, SITE_FILE), SITE_FILE, first_line=1)
 
     def fail(field: str, message: str):
