@@ -43,6 +43,8 @@ urgency: immediate
 certainty: likely
 area: Riverside
 expires: {expires}
+areas: [riverside]
+instructions: [Move to higher ground now.]
 ---
 Move to higher ground now.
 """

@@ -29,6 +29,7 @@ class StateCache(Generic[V]):
         self._values: OrderedDict[tuple, V] = OrderedDict()  # (state, key), LRU order
         self._pending: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
+        self.hits = self.misses = 0
 
     def __len__(self) -> int:
         return len(self._values)
@@ -66,7 +67,9 @@ class StateCache(Generic[V]):
         with self._lock:
             if full in self._values:
                 self._values.move_to_end(full)
+                self.hits += 1
                 return self._values[full]
+            self.misses += 1
             pending = self._pending.get(full)
             mine = pending is None
             if mine:

@@ -66,8 +66,32 @@ instruction: Keep warm."""))
     doc = cap_document(make_app(content_dir).test_client(), "/en/disclosures/cold-wave-alert.cap")
     assert text(doc, "cap:info/cap:area/cap:polygon") == ["30.1,120.1 30.2,120.1 30.2,120.3 30.1,120.1"]
     assert text(doc, "cap:info/cap:area/cap:circle") == ["30.15,120.2 5"]
-    assert text(doc, "cap:info/cap:area/cap:geocode/cap:value") == ["310000"]
+    # The named area of site.yml first (en, then zh), the alert's own geometry beside it.
+    assert text(doc, "cap:info/cap:area/cap:geocode/cap:value") == ["999900", "310000", "999900"]
+    assert text(doc, "cap:info/cap:instruction")[0] == "Keep warm indoors.\nCheck on older neighbours."
+
+
+def test_the_older_single_instruction_still_counts(make_app, content_dir):
+    path = content_dir / "en/disclosures/cold-wave-alert.md"
+    text_ = path.read_text()
+    start = text_.index("instructions:")
+    path.write_text(text_[:start] + "instruction: Keep warm." + text_[text_.index("\n", start):])
+    doc = cap_document(make_app(content_dir).test_client(), "/en/disclosures/cold-wave-alert.cap")
     assert text(doc, "cap:info/cap:instruction")[0] == "Keep warm."
+
+
+def test_an_alert_needs_instructions_and_areas(content_dir):
+    from portal.kinds import load
+    path = content_dir / "en/disclosures/cold-wave-alert.md"
+    lines = [line for line in path.read_text().splitlines()
+             if not line.startswith(("instructions:", "areas:"))]
+    path.write_text("\n".join(lines) + "\n")
+    problems = {(e.field, e.severity) for e in load(content_dir).errors
+                if e.path == "en/disclosures/cold-wave-alert.md"}
+    assert problems == {("areas", "error"), ("instructions", "error")}
+    path.write_text(path.read_text().replace("expires:", "areas: [riverside]\nexpires:"))
+    [error] = [e for e in load(content_dir).errors if e.path == "en/disclosures/cold-wave-alert.md"]
+    assert error.field == "instructions" and "what to do now" in error.message
 
 
 def test_bad_polygon_is_a_named_error(content_dir):
@@ -111,6 +135,8 @@ urgency: immediate
 certainty: observed
 area: River banks
 expires: 2026-11-20T18:00:00+08:00
+areas: [riverside]
+instructions: [Move to higher ground now.]
 ---
 Move to higher ground now.
 """

@@ -20,6 +20,8 @@ urgency: immediate
 certainty: observed
 area: Everywhere
 expires: 2026-11-30T08:00:00+08:00
+areas: [whole-district]
+instructions: [Take shelter.]
 ---
 Take shelter.
 """

@@ -102,7 +102,8 @@ def alert(n: int, group: list[str]) -> str:
                          "published": f"2026-11-16T{n % 24:02d}:{n % 60:02d}:00+08:00",
                          "hazards": ["earthquake"], "severity": "minor", "urgency": "expected",
                          "certainty": "likely", "area": "Area " + " ".join(group),
-                         "expires": "2026-12-31T00:00:00+08:00"}, markdown(group))
+                         "expires": "2026-12-31T00:00:00+08:00", "areas": ["whole-district"],
+                         "instructions": ["Do " + " ".join(group)]}, markdown(group))
 
 
 @pytest.fixture(scope="module")

@@ -162,6 +162,18 @@ def issuer(value: Any, site) -> str:
     return _known(value, site.issuers, "issuer")
 
 
+def areas(value: Any, site) -> tuple[str, ...]:
+    """Keys of site.yml `areas`."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not values:
+        raise FieldError("must be a list of area keys from site.yml, for example [old-town]")
+    unknown = [v for v in values if not isinstance(v, str) or v not in site.areas]
+    if unknown:
+        known = ", ".join(list(site.areas)[:20]) or "none yet: add `areas:` to site.yml"
+        raise FieldError(f"unknown area {', '.join(shown(v) for v in unknown[:5])}; known: {known}")
+    return tuple(dict.fromkeys(values))
+
+
 def text_list(value: Any, site) -> tuple[str, ...]:
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list):

@@ -59,6 +59,9 @@ class Kind:
     # Search: extra document fields, and facets besides `hazard` (name -> values of an item).
     search: Callable[[Item, Any], SearchFields] = no_search_fields
     facets: Mapping[str, Facet] = field(default_factory=dict)
+    # Checks across the fields of one item, once each converted: may fill in derived
+    # values in ``values`` and yields (field, message) for what is wrong.
+    finish: Callable[[dict, str], Iterable[tuple[str, str]]] | None = None
     # Checks that need the other items (a `supersedes` target, say): yields (field, message).
     # ``find(lang, kind, slug)`` gives an item in that language or, failing that, another.
     links: Callable[[Item, Callable[[str, str, str], Item | None]],

@@ -314,6 +314,9 @@ def _read_item(rel: str, data: bytes, site: Site, kinds: Registry, render):
             values[name] = field.convert(parsed.meta[name], site)
         except FieldError as exc:
             problems.append(ContentError(rel, line, name, str(exc)))
+    if kind.finish is not None:
+        for name, message in kind.finish(values, lang):
+            problems.append(ContentError(rel, parsed.lines.get(name, 1), name, message))
     problems.extend(_fields_of_unknown_subtype(rel, parsed, schema, kind, site))
     problems.extend(_unknown_fields(rel, parsed, schema, kind))
     if any(p.severity == "error" for p in problems):

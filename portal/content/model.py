@@ -40,6 +40,16 @@ class Hotline:
 
 
 @dataclass(frozen=True)
+class Area:
+    """A named place alerts can be issued for (CAP <area>): a name per language,
+    and the geocodes and polygons that locate it."""
+    key: str
+    names: Mapping[str, str]
+    geocodes: tuple[tuple[str, str], ...] = ()
+    polygons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Site:
     names: Mapping[str, str]
     office: Mapping[str, str]
@@ -47,6 +57,7 @@ class Site:
     hazards: Mapping[str, Hazard]
     issuers: Mapping[str, Issuer]
     hotlines: tuple[Hotline, ...]
+    areas: Mapping[str, Area] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)

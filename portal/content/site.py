@@ -5,10 +5,10 @@ import dataclasses
 from pathlib import Path
 from types import MappingProxyType
 
-from .errors import ContentError
-from .fields import SLUG
+from .errors import ContentError, FieldError, shown
+from .fields import SLUG, geocodes, polygons
 from .frontmatter import load_mapping, decode
-from .model import Hazard, HazardClass, Hotline, Issuer, Site
+from .model import Area, Hazard, HazardClass, Hotline, Issuer, Site
 
 SITE_FILE = "site.yml"
 
@@ -66,7 +66,27 @@ def parse_site(data: bytes) -> Site:
             fail("hotlines", "each hotline needs a number and a name")
         hotlines.append(Hotline(str(spec["number"]), names(spec.get("name"), "hotlines")))
 
+    areas = {}
+    spec_areas = meta.get("areas") or {}
+    if not isinstance(spec_areas, dict):
+        fail("areas", "must map area keys to a name per language and a geocode or polygon")
+    for key, spec in spec_areas.items():
+        if not SLUG.fullmatch(str(key)):
+            fail("areas", f"area key {shown(key)} is not a slug")
+        if not isinstance(spec, dict) or "name" not in spec:
+            fail("areas", f"area {key!r} needs a name per language")
+        try:
+            area_codes = geocodes(spec["geocode"], None) if spec.get("geocode") else ()
+            area_polygons = polygons(spec["polygon"], None) if spec.get("polygon") else ()
+        except FieldError as exc:
+            fail("areas", f"area {key!r}: {exc}")
+        if not area_codes and not area_polygons:
+            fail("areas", f"area {key!r} needs a geocode or a polygon, so alert systems can "
+                          "place it")
+        areas[str(key)] = Area(str(key), names(spec["name"], "areas"), area_codes, area_polygons)
+
     return Site(
+        areas=MappingProxyType(areas),
         names=names(meta.get("name"), "name"),
         office=names(meta.get("office") or meta.get("name"), "office"),
         hazard_classes=MappingProxyType(classes),

@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 from ...content.model import Site, localized
 from ...search.text import plain_text
 from .model import Disclosure
+from .queries import area_text
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 # CAP categories by hazard, then by hazard class for hazards not listed.
@@ -92,16 +93,28 @@ def _info(alert: ET.Element, item: Disclosure, site: Site, url: str) -> None:
     _text(info, "senderName", localized(issuer.names, item.lang))
     _text(info, "headline", item.title)
     _text(info, "description", plain_text(item.html) or item.summary)
-    _text(info, "instruction", item.instruction or item.summary)
+    _text(info, "instruction", "\n".join(item.instructions) or item.summary)
     _text(info, "web", url)
     _text(info, "contact", issuer.phone)
+    # One <area> per named area of site.yml, located by its geocodes and polygons;
+    # then what the alert itself draws, if anything.
+    for key in item.areas:
+        if key in site.areas:
+            named = site.areas[key]
+            _area(info, localized(named.names, item.lang), named.polygons, (), named.geocodes)
+    if item.polygons or item.circles or item.geocodes or not item.areas:
+        _area(info, item.area or area_text(site, item, item.lang)
+              or localized(site.names, item.lang), item.polygons, item.circles, item.geocodes)
+
+
+def _area(info: ET.Element, description: str, polygons, circles, geocodes) -> None:
     area = ET.SubElement(info, "area")
-    _text(area, "areaDesc", item.area or localized(site.names, item.lang))
-    for polygon in item.polygons:
+    _text(area, "areaDesc", description)
+    for polygon in polygons:
         _text(area, "polygon", polygon)
-    for circle in item.circles:
+    for circle in circles:
         _text(area, "circle", circle)
-    for name, value in item.geocodes:
+    for name, value in geocodes:
         geocode = ET.SubElement(area, "geocode")
         _text(geocode, "valueName", name)
         _text(geocode, "value", value)

@@ -7,6 +7,7 @@ from html import escape
 from ... import feeds
 from ...content.model import Site, localized
 from .model import Disclosure
+from .queries import area_text
 
 
 def entry_id(base_url: str, item: Disclosure) -> str:
@@ -22,7 +23,7 @@ def entry(item: Disclosure, site: Site, lang: str, base_url: str, url: str,
     return feeds.Entry(
         id=entry_id(base_url, item), title=item.title, url=url, published=item.published,
         updated=item.modified, author=issuer, summary=item.summary,
-        content=_body(item, issuer, labels),
+        content=_body(item, issuer, area_text(site, item, lang), labels),
         categories=tuple((kind, value, labels(kind, value)) for kind, value in _categories(item)))
 
 
@@ -36,14 +37,14 @@ def _categories(item: Disclosure):
         yield "hazard", hazard
 
 
-def _body(item: Disclosure, issuer: str, labels: Callable[[str, str], str]) -> str:
+def _body(item: Disclosure, issuer: str, area: str, labels: Callable[[str, str], str]) -> str:
     facts = [f"<p><strong>{escape(labels('field', 'issuer'))}</strong> {escape(issuer)}</p>"]
     if item.claim:
         facts.append(f"<blockquote><p>{escape(item.claim)}</p></blockquote>")
         facts.append(f"<p><strong>{escape(labels('field', 'verdict'))}</strong> "
                      f"{escape(labels('verdict', item.verdict))}</p>")
     if item.type == "alert":
-        facts.append(f"<p><strong>{escape(labels('field', 'area'))}</strong> {escape(item.area)}; "
+        facts.append(f"<p><strong>{escape(labels('field', 'area'))}</strong> {escape(area)}; "
                      f"<strong>{escape(labels('field', 'expires'))}</strong> "
                      f"{escape(item.expires.isoformat())}</p>")
     return "".join(facts) + item.html

@@ -11,6 +11,9 @@ VERDICTS = ("false", "misleading", "unproven", "true")
 SEVERITIES = ("minor", "moderate", "severe", "extreme")
 URGENCIES = ("immediate", "expected", "future", "past", "unknown")
 CERTAINTIES = ("observed", "likely", "possible", "unlikely", "unknown")
+# China's four-colour warning signal, by CAP severity.
+LEVELS = ("blue", "yellow", "orange", "red")
+LEVEL_BY_SEVERITY = {"minor": "blue", "moderate": "yellow", "severe": "orange", "extreme": "red"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,10 +33,26 @@ class Disclosure(Item):
     certainty: str | None = None
     area: str | None = None
     expires: dt.datetime | None = None
-    instruction: str | None = None
+    instructions: tuple[str, ...] = ()  # what to do now, in order
+    areas: tuple[str, ...] = ()  # keys of site.yml areas
+    level: str | None = None  # blue | yellow | orange | red; from severity when absent
+    exercise: bool = False  # a drill: never to be mistaken for a real alert
+    sms: str | None = None  # the text for SMS and cell broadcast
+    next_update: dt.datetime | None = None  # when the next update is promised
     polygons: tuple[str, ...] = ()
     circles: tuple[str, ...] = ()
     geocodes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def sms_text(self) -> str:
+        """What an SMS or cell broadcast says: as written, else title and first instruction."""
+        from .sms import derived
+        return self.sms or derived(self.title, self.instructions, self.lang)
+
+    @property
+    def warning_level(self) -> str | None:
+        """The colour of the warning signal: as written, else from the severity."""
+        return self.level or LEVEL_BY_SEVERITY.get(self.severity or "")
 
     def is_public(self, now: dt.datetime) -> bool:
         return not self.draft and self.published <= now

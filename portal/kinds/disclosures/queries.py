@@ -14,6 +14,13 @@ from .model import Disclosure
 BANNER_SEVERITIES = ("severe", "extreme")
 
 
+def area_text(site, item: Disclosure, lang: str) -> str:
+    """Where an alert applies, in words: its own description, else its areas' names."""
+    from ...content import localized
+    return item.area or ", ".join(localized(site.areas[key].names, lang)
+                                  for key in item.areas if key in site.areas)
+
+
 def disclosures(library: Library, lang: str, now: dt.datetime, type: str | None = None,
                 hazard: str | None = None) -> list[Disclosure]:
     """Newest first."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from ...content.fields import (COMMON, Field, boolean, changes, choice, circles, datetime,
-                               geocodes, hazards, issuer, polygons, slug, text, text_list)
+from ...content.fields import (COMMON, Field, areas, boolean, changes, choice, circles,
+                               datetime, geocodes, hazards, issuer, polygons, slug, text,
+                               text_list)
 from ...content.kind import Facet, Kind, SearchFields
 from ...content.model import Item
-from .model import CERTAINTIES, SEVERITIES, TYPES, URGENCIES, VERDICTS, Disclosure
+from .model import CERTAINTIES, LEVELS, SEVERITIES, TYPES, URGENCIES, VERDICTS, Disclosure
+from .sms import sms_problem
 
 SCHEMA = {
     **COMMON,
@@ -20,6 +22,7 @@ SCHEMA = {
     "supersedes": Field(slug, required=False),
     "changes": Field(changes, required=False),
     "banner": Field(boolean, required=False),
+    "next_update": Field(datetime, required=False),
 }
 # Fields that only some types carry.
 BY_TYPE = {
@@ -32,9 +35,14 @@ BY_TYPE = {
         "severity": Field(choice(*SEVERITIES)),
         "urgency": Field(choice(*URGENCIES)),
         "certainty": Field(choice(*CERTAINTIES)),
-        "area": Field(text),
+        "area": Field(text, required=False),
+        "areas": Field(areas),
         "expires": Field(datetime),
-        "instruction": Field(text, required=False),
+        "instructions": Field(text_list, required=False),
+        "instruction": Field(text, required=False),  # the older single line; folds in
+        "level": Field(choice(*LEVELS), required=False),
+        "exercise": Field(boolean, required=False),
+        "sms": Field(text, required=False),
         "polygons": Field(polygons, required=False),
         "circles": Field(circles, required=False),
         "geocodes": Field(geocodes, required=False),
@@ -63,7 +71,9 @@ EXTRA = {
         "severity: moderate        # minor | moderate | severe | extreme\n"
         "urgency: expected         # immediate | expected | future | past | unknown\n"
         "certainty: likely         # observed | likely | possible | unlikely | unknown\n"
-        'area: "Which places are affected"\n'
+        "areas: [whole-district]     # keys from site.yml areas\n"
+        "instructions:             # what to do now, most important first\n"
+        "  - Stay indoors.\n"
         "expires: {expires}\n"),
 }
 
@@ -75,6 +85,23 @@ def skeleton(slug_: str, now: dt.datetime, subtype: str | None) -> str:
     extra = EXTRA[type_].format(expires=(now + dt.timedelta(days=1)).isoformat())
     return SKELETON.format(title=slug_.replace("-", " ").capitalize(), type=type_,
                            now=now.isoformat(), extra=extra)
+
+
+def finish(values: dict, lang: str):
+    """Alerts: what to do now is required (the older `instruction` line counts), and
+    the SMS text must fit one message."""
+    if values.get("type") != "alert":
+        return
+    older = values.pop("instruction", None)
+    if not values.get("instructions") and older:
+        values["instructions"] = (older,)
+    if not values.get("instructions"):
+        yield "instructions", ("required for an alert: a short list of what to do now, for "
+                               "example [Move to higher ground., Call 110 if trapped.]")
+    if values.get("sms"):
+        problem = sms_problem(values["sms"], lang)
+        if problem:
+            yield "sms", problem
 
 
 def order(item: Disclosure):
@@ -118,5 +145,6 @@ KIND = Kind(
     name="disclosures", singular="disclosure", item=Disclosure, schema=SCHEMA,
     subtype="type", subtypes=BY_TYPE, order=order, moments=moments,
     search=search_fields, facets={"type": Facet(TYPES, lambda item: (item.type,))}, links=links,
+    finish=finish,
     endpoint="disclosures.item", list_endpoint="disclosures.index", skeleton=skeleton,
 )

@@ -35,6 +35,6 @@ def item(slug: str):
     return render_template("disclosure.html", item=found, claim_review=review,
                            has_cap=queries.has_cap(lib, found, when),
                            translations=lib.translations(found, when),
-                           issuer=issuer,
+                           issuer=issuer, area=queries.area_text(lib.site, found, lang()),
                            predecessor=queries.predecessor(lib, found, when),
                            successors=queries.successors(lib, found, when))
