@@ -37,9 +37,17 @@ CERTAINTY = {
     "unlikely": _l("Unlikely"),
     "unknown": _l("Certainty unknown"),
 }
+# The four-colour warning signal, in words: colour is never the only sign.
+LEVEL = {
+    "blue": _l("Blue warning"),
+    "yellow": _l("Yellow warning"),
+    "orange": _l("Orange warning"),
+    "red": _l("Red warning"),
+}
+EXERCISE = _l("EXERCISE — this is a drill")
 FIELD = {
     "issuer": _l("Issued by"), "verdict": _l("Our finding:"),
     "area": _l("Area"), "expires": _l("Expires"),
 }
 LABELS = {"type": TYPE, "type_plural": TYPE_PLURAL, "verdict": VERDICT, "severity": SEVERITY,
-          "urgency": URGENCY, "certainty": CERTAINTY}
+          "urgency": URGENCY, "certainty": CERTAINTY, "level": LEVEL, "exercise": EXERCISE}
