@@ -10,9 +10,9 @@ when it returns to Python.
 """
 from __future__ import annotations
 
+import _thread
 import ctypes
 import os
-import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -37,6 +37,22 @@ _set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
 _set_async_exc.restype = ctypes.c_int
 
 
+def _original(name: str):
+    """``_thread.<name>`` as the interpreter has it, also in a gevent worker: the
+    watchdog must be a real thread with real locks (a greenlet could never stop the
+    work it watches, and a real lock held around a greenlet's start deadlocks), and
+    an interrupt needs the OS thread's id, not a greenlet's."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return getattr(_thread, name)
+    return monkey.get_original("_thread", name)
+
+
+_start_thread, _allocate_lock, _get_ident = (
+    _original(name) for name in ("start_new_thread", "allocate_lock", "get_ident"))
+
+
 class _Watchdog:
     def __init__(self) -> None:
         self._reset()
@@ -45,43 +61,45 @@ class _Watchdog:
         os.register_at_fork(after_in_child=self._reset)
 
     def _reset(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
+        self._lock = _allocate_lock()
+        self._wake = _allocate_lock()  # released to wake the watchdog early
+        self._wake.acquire()
         self._due: dict[int, float] = {}
         self._fired: set[int] = set()
         self._wake_at = float("inf")
-        self._thread: threading.Thread | None = None
+        self._started = False
 
     def arm(self, tid: int, deadline: float) -> None:
-        with self._cond:
+        with self._lock:
             if tid in self._due:
                 raise RuntimeError("deadline.call() does not nest within one thread")
             self._due[tid] = deadline
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._watch, args=(self._cond,),
-                                                name="deadline-watchdog", daemon=True)
-                self._thread.start()
-            elif deadline < self._wake_at:
-                self._cond.notify()  # otherwise it wakes early enough already
+            if not self._started:
+                self._started = True
+                _start_thread(self._watch, (self._lock, self._wake, self._due, self._fired))
+            elif deadline < self._wake_at and self._wake.locked():
+                self._wake.release()  # otherwise it wakes early enough already
 
     def disarm(self, tid: int) -> None:
         """After this returns no interrupt is pending or will come for `tid`."""
-        with self._cond:
+        with self._lock:
             self._due.pop(tid, None)
             if tid in self._fired:
                 self._fired.discard(tid)
                 _set_async_exc(tid, ctypes.py_object())  # withdraw one not yet delivered
 
-    def _watch(self, cond: threading.Condition) -> None:
-        with cond:
-            while True:
+    def _watch(self, lock, wake, due: dict[int, float], fired: set[int]) -> None:
+        while True:
+            with lock:
                 now = time.monotonic()
-                for tid, due in self._due.items():
-                    if due <= now:
+                for tid, when in due.items():
+                    if when <= now:
                         _set_async_exc(tid, ctypes.py_object(_Interrupt))
-                        self._fired.add(tid)
-                        self._due[tid] = now + RETRY
-                self._wake_at = min(self._due.values(), default=float("inf"))
-                cond.wait(None if self._wake_at == float("inf") else self._wake_at - now)
+                        fired.add(tid)
+                        due[tid] = now + RETRY
+                self._wake_at = min(due.values(), default=float("inf"))
+                wait = -1 if self._wake_at == float("inf") else max(self._wake_at - now, 0)
+            wake.acquire(timeout=wait)
 
 
 _watchdog = _Watchdog()
@@ -91,7 +109,7 @@ def call(fn: Callable[[], T], timeout: float | None) -> T:
     """fn(), or DeadlineExceeded once it has run `timeout` seconds (None: no limit)."""
     if timeout is None:
         return fn()
-    tid = threading.get_ident()
+    tid = _get_ident()
     try:
         _watchdog.arm(tid, time.monotonic() + timeout)
         try:

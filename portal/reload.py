@@ -30,7 +30,8 @@ WATCHED = (".md", ".yml")
 def fingerprint(store: ContentStore) -> str:
     """The tree as the loader would list it now (the same walk, the same hash)."""
     root = store.content_dir.rstrip(os.sep) or os.sep
-    return tree_fingerprint(root, walk(root, store.kinds, store.languages()))
+    notes: list = []
+    return tree_fingerprint(root, walk(root, store.kinds, store.languages(), notes), notes)
 
 
 class Watcher:

@@ -73,6 +73,19 @@ class ContentError(Exception):
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
+def _setattr(self, name: str, value: Any) -> None:
+    # Python code that handles exceptions sets these on whatever it catches
+    # (contextlib sets __traceback__): frozen must not turn that into a new error.
+    if name.startswith("__") and name.endswith("__"):
+        Exception.__setattr__(self, name, value)
+    else:
+        _frozen_setattr(self, name, value)
+
+
+_frozen_setattr = ContentError.__setattr__
+ContentError.__setattr__ = _setattr  # type: ignore[method-assign]
+
+
 class FieldError(ValueError):
     """Raised by a field converter; the loader adds path, line and field."""
 

@@ -76,6 +76,8 @@ def walk(root: str, kinds: Registry, languages=None,
                 notes.append(ContentError(name + "/", 1, "", "not a language this site serves "
                                           f"(served: {', '.join(sorted(serving))}); ignored",
                                           "warning"))
+            else:
+                _note_stray_file(name, notes)
             continue
         if not _inside(full, real_root):
             notes.append(ContentError(name + "/", 1, "", "points outside the content "
@@ -89,6 +91,8 @@ def walk(root: str, kinds: Registry, languages=None,
                 if os.path.isdir(base):
                     notes.append(ContentError(f"{name}/{folder}/", 1, "", "not a kind of content "
                                               f"(kinds: {', '.join(kinds)}); ignored", "warning"))
+                else:
+                    _note_stray_file(f"{name}/{folder}", notes)
                 continue
             if not _inside(base, real_root):
                 notes.append(ContentError(f"{name}/{folder}/", 1, "", "points outside the "
@@ -97,25 +101,43 @@ def walk(root: str, kinds: Registry, languages=None,
             yield from _walk_kind(root, real_root, base, notes)
 
 
+def _note_stray_file(rel: str, notes: list) -> None:
+    if rel.endswith(EXTENSION) and not rel.rpartition("/")[2].startswith("."):
+        notes.append(ContentError(rel, 1, "", "is not in a kind folder such as en/guides/; "
+                                  "not published", "warning"))
+
+
 def _walk_kind(root: str, real_root: str, base: str, notes: list) -> Iterator[Entry]:
     for folder, dirs, files in os.walk(base):
         dirs.sort()
         for sub in list(dirs):
-            if sub.startswith(".") or not _inside(os.path.join(folder, sub), real_root):
-                dirs.remove(sub)  # hidden folders (editor backups) and links out: not content
+            full = os.path.join(folder, sub)
+            shown = full[len(root) + 1:].replace(os.sep, "/") + "/"
+            if sub.startswith("."):
+                dirs.remove(sub)  # hidden folders (editor backups): not content
+            elif not _inside(full, real_root):
+                dirs.remove(sub)
+                notes.append(ContentError(shown, 1, "", "points outside the content "
+                                          "directory; ignored"))
+            elif sub.endswith(EXTENSION):
+                dirs.remove(sub)
+                notes.append(ContentError(shown, 1, "", "is a folder, not a content file; "
+                                          "ignored", "warning"))
         for name in sorted(files):
             if not name.endswith(EXTENSION) or name.startswith("."):
                 continue
             path = os.path.join(folder, name)
             rel = path[len(root) + 1:].replace(os.sep, "/")
+            # Before stat: a dangling link out of the tree is reported, not skipped.
+            if not _inside(path, real_root):
+                yield Entry(path, rel, None, "is a link to a file outside the content "
+                            "directory; not published")
+                continue
             try:
                 info = os.stat(path)
             except OSError:
                 continue  # removed while we were listing, or a dangling link
-            if not _inside(path, real_root):
-                yield Entry(path, rel, None, "is a link to a file outside the content "
-                            "directory; not published")
-            elif not stat_.S_ISREG(info.st_mode):
+            if not stat_.S_ISREG(info.st_mode):
                 yield Entry(path, rel, None, "is not a regular file; skipped")
             else:
                 yield Entry(path, rel, (info.st_mtime_ns, info.st_size))
@@ -144,10 +166,14 @@ def _load_site(root: Path, previous: Library | None, last_good: LastGood | None,
     return site
 
 
-def fingerprint(root: str, entries) -> str:
+def fingerprint(root: str, entries, notes=()) -> str:
     """Changes whenever a file the loader reads (or site.yml) is added, removed or
-    touched; the watcher compares it with the loaded library's to know when to reload."""
+    touched, or what the walk noted changes (a stray folder, a link out); the
+    watcher compares it with the loaded library's to know when to reload."""
+    entries = list(entries)  # walking them fills ``notes``
     digest = hashlib.sha256()
+    for note in notes:
+        digest.update(f"{note}\n".encode())
     try:
         info = os.stat(os.path.join(root, SITE_FILE))
         digest.update(f"{SITE_FILE}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
@@ -166,7 +192,7 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
     errors: list[ContentError] = []
     # Listed before site.yml is read: a change during the load is seen by the next check.
     entries = list(walk(root, kinds, languages, errors))
-    tree = fingerprint(root, entries)
+    tree = fingerprint(root, entries, errors)
     site = _load_site(Path(root), previous, last_good, errors)
     site_digest = hashlib.sha256(repr(site).encode()).hexdigest()
     same_site = previous is not None and previous.site_digest == site_digest
@@ -187,6 +213,7 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
         if failure is not None and failure.stamp == entry.stamp:
             # Still the same bad file: report it again without parsing it again.
             errors.extend(failure.problems)
+            digests.append(f"{rel}:{failure.digest}")
             failed[rel] = failure
             _keep_last_good(rel, failure.digest, items, sources, previous, last_good, site,
                             kinds, render)
@@ -222,7 +249,8 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
             failed[rel] = Failure(entry.stamp, digest, tuple(problems))
             _keep_last_good(rel, digest, items, sources, previous, last_good, site, kinds, render)
 
-    errors.extend(_check_links(items, sources, kinds, previous))
+    ages = {entry.rel: entry.stamp[0] for entry in entries if entry.stamp}
+    errors.extend(_check_links(items, sources, kinds, previous, ages))
     # Keys that site.yml no longer has but items still serving use (each such item
     # was reported above): keep their names, so no page breaks on them.
     site = with_references(site, previous.site if previous else None, items.values())
@@ -251,7 +279,7 @@ class Failure(NamedTuple):
 
 def _read(entry: Entry) -> bytes:
     if entry.stamp[1] > MAX_FILE_BYTES:
-        raise ContentError(entry.rel, 1, "", f"file is {entry.stamp[1] // 1024} KB; the limit "
+        raise ContentError(entry.rel, 1, "", f"file is {-(-entry.stamp[1] // 1024)} KB; the limit "
                            f"is {MAX_FILE_BYTES // 1024} KB per file")
     # Non-blocking, and checked again once open: a FIFO swapped in after the walk
     # must not hang the reader.
@@ -391,13 +419,14 @@ def _keep_last_good(rel, bad_digest, items, sources, previous, last_good, site, 
 
 
 def _check_links(items: dict[str, Item], sources: dict, kinds: Registry,
-                 previous: Library | None):
+                 previous: Library | None, ages: dict[str, int]):
     """Checks that need every file: duplicate slugs, and each kind's own (`supersedes`).
 
-    Of two files with one slug, the one already published keeps it. An item whose
+    Of two files with one slug, the one already published keeps it, or else
+    (a first load, `portal check`) the one modified first. An item whose
     link is broken serves its last good version, or else without the broken link."""
     owners: dict[tuple[str, str, str], str] = {}
-    for rel, item in sorted(items.items(), key=lambda pair: _seniority(pair, previous)):
+    for rel, item in sorted(items.items(), key=lambda pair: _seniority(pair, previous, ages)):
         key = (item.lang, item.section, item.slug)
         if key in owners:
             yield ContentError(rel, 1, "slug", f"duplicate slug {item.slug!r}: "
@@ -432,13 +461,13 @@ def _check_links(items: dict[str, Item], sources: dict, kinds: Registry,
                 items[rel] = dataclasses.replace(item, **defaults)
 
 
-def _seniority(pair, previous: Library | None):
+def _seniority(pair, previous: Library | None, ages: dict[str, int]):
     rel, item = pair
     if previous is not None:
         owner = previous.entry(item.lang, item.section, item.slug)
         if owner is not None and owner.path == rel:
-            return 0, rel
-    return 1, rel
+            return 0, 0, rel
+    return 1, ages.get(rel, 0), rel
 
 
 def _inside(path: str, real_root: str) -> bool:

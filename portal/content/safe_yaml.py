@@ -151,7 +151,10 @@ def _invalid(exc: yaml.YAMLError, source: str, path: str, first_line: int) -> Co
     # The context mark is where the broken construct starts (an unclosed
     # bracket, say), which is where the official has to look.
     mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-    line = first_line + mark.line if mark else first_line
+    # A mark at the very end (an unclosed bracket on the last line) would name the
+    # closing '---' line; the last line of the front matter is where to look.
+    last = first_line + max(source.rstrip("\n").count("\n"), 0)
+    line = min(first_line + mark.line, last) if mark else first_line
     problem = getattr(exc, "problem", None) or str(exc)
     problem_mark = getattr(exc, "problem_mark", None)
     if problem_mark and "\t" in _line_of(source, problem_mark)[: problem_mark.column + 1]:
