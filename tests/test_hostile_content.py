@@ -101,7 +101,7 @@ def alert(body: str = "Act now.", extra: str = "", **fields) -> str:
               "certainty": "observed", "area": "Riverside", "expires": "2026-12-31T20:00:00+08:00",
               **fields}
     head = "".join(f"{k}: {v}\n" for k, v in values.items() if v is not None)
-    return f"---\n{head}{extra}---\n{body}\n"
+    return f"---\n{head}{extra}areas: [riverside]\ninstructions: [Move to higher ground.]\n---\n{body}\n"
 
 
 FLOOD = "en/guides/flood-safety.md"
