@@ -21,16 +21,17 @@ def entry(item: Disclosure, site: Site, lang: str, base_url: str, url: str,
     """``labels(kind, value)``: a readable name for a category or a field."""
     issuer = localized(site.issuers[item.issuer].names, lang)
     return feeds.Entry(
-        id=entry_id(base_url, item), title=title(item, labels), url=url, published=item.published,
+        id=entry_id(base_url, item), title=title(item, lang, labels), url=url, published=item.published,
         updated=item.modified, author=issuer, summary=item.summary,
         content=_body(item, issuer, area_text(site, item, lang), labels),
         categories=tuple((kind, value, labels(kind, value)) for kind, value in _categories(item)))
 
 
-def title(item: Disclosure, labels: Callable[[str, str], str]) -> str:
+def title(item: Disclosure, lang: str, labels: Callable[[str, str], str]) -> str:
     """A drill says so first, in every feed reader's list of entries."""
     if item.exercise:
-        return f"{labels('exercise', 'true')}: {item.title}"
+        colon = "：" if lang.startswith("zh") else ": "
+        return f"{labels('exercise', 'true')}{colon}{item.title}"
     return item.title
 
 
