@@ -29,7 +29,8 @@ ROUTES = (
 
 
 def review(library, today: dt.date | dt.datetime, sections: Iterable[str] | None = None,
-           *,           root: Path | str | None = None, routes: Iterable[str] = ROUTES) -> list[ContentError]:
+           *, root: Path | str | None = None,
+           routes: Iterable[str] = ROUTES) -> list[ContentError]:
     """Warnings about ``library`` as of ``today``, sorted by path and line.
 
     ``sections`` are the folders whose items have pages at /<lang>/<section>/<slug>

@@ -21,8 +21,8 @@ def entry(item: Disclosure, site: Site, lang: str, base_url: str, url: str,
     """``labels(kind, value)``: a readable name for a category or a field."""
     issuer = localized(site.issuers[item.issuer].names, lang)
     return feeds.Entry(
-        id=entry_id(base_url, item), title=title(item, lang, labels), url=url, published=item.published,
-        updated=item.modified, author=issuer, summary=item.summary,
+        id=entry_id(base_url, item), title=title(item, lang, labels), url=url,
+        published=item.published, updated=item.modified, author=issuer, summary=item.summary,
         content=_body(item, issuer, area_text(site, item, lang), labels),
         categories=tuple((kind, value, labels(kind, value)) for kind, value in _categories(item)))
 

@@ -13,6 +13,7 @@ from .model import (CERTAINTIES, LEVELS, RESPONSE_TYPES, SEVERITIES, TYPES, URGE
                     Disclosure)
 from .sms import sms_problem
 
+
 def choices(*allowed: str):
     """One word of ``allowed``, or a list of them."""
     one = choice(*allowed)
