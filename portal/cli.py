@@ -31,7 +31,8 @@ def check_content(content_dir: str, kinds, languages=None,
                              f"{type(exc).__name__}: {exc}")]
     problems = list(library.problems)
     try:
-        problems += review(library, today or dt.date.today(), list(kinds), root=content_dir)
+        problems += review(library, today or dt.datetime.now(dt.timezone.utc), list(kinds),
+                           root=content_dir)
     except Exception as exc:  # noqa: BLE001
         problems.append(ContentError(".", 1, "", f"the review of links and dates failed "
                                      f"({type(exc).__name__}: {exc}); the checks above hold",

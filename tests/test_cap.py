@@ -64,10 +64,13 @@ circles: ["30.15,120.2 5"]
 geocodes: {postcode: "310000"}
 instruction: Keep warm."""))
     doc = cap_document(make_app(content_dir).test_client(), "/en/disclosures/cold-wave-alert.cap")
-    assert text(doc, "cap:info/cap:area/cap:polygon") == ["30.1,120.1 30.2,120.1 30.2,120.3 30.1,120.1"]
-    assert text(doc, "cap:info/cap:area/cap:circle") == ["30.15,120.2 5"]
-    # The named area of site.yml first (en, then zh), the alert's own geometry beside it.
-    assert text(doc, "cap:info/cap:area/cap:geocode/cap:value") == ["999900", "310000", "999900"]
+    # One message: the geometry of the default language's version is in every <info>.
+    assert text(doc, "cap:info/cap:area/cap:polygon") == [
+        "30.1,120.1 30.2,120.1 30.2,120.3 30.1,120.1"] * 2
+    assert text(doc, "cap:info/cap:area/cap:circle") == ["30.15,120.2 5"] * 2
+    # The named area of site.yml first, the alert's own geometry beside it, per language.
+    assert text(doc, "cap:info/cap:area/cap:geocode/cap:value") == [
+        "999900", "310000", "999900", "310000"]
     assert text(doc, "cap:info/cap:instruction")[0] == "Keep warm indoors.\nCheck on older neighbours."
 
 

@@ -28,19 +28,24 @@ ROUTES = (
 )
 
 
-def review(library, today: dt.date, sections: Iterable[str] | None = None, *,
-           root: Path | str | None = None, routes: Iterable[str] = ROUTES) -> list[ContentError]:
+def review(library, today: dt.date | dt.datetime, sections: Iterable[str] | None = None,
+           *, root: Path | str | None = None,
+           routes: Iterable[str] = ROUTES) -> list[ContentError]:
     """Warnings about ``library`` as of ``today``, sorted by path and line.
 
     ``sections`` are the folders whose items have pages at /<lang>/<section>/<slug>
     (by default those of the items present); ``root`` is the content directory,
-    read only to find the line of a broken link.
+    read only to find the line of a broken link. ``today`` may be an aware date-time:
+    the kinds' own reviews see it as "now"; a date counts as its end, in UTC.
     """
+    now = today if isinstance(today, dt.datetime) and today.utcoffset() is not None else \
+        dt.datetime.combine(_day(today), dt.time.max, dt.timezone.utc)
     today = _day(today)
     items = list(library.all())
     known = set(sections) if sections is not None else {item.section for item in items}
     found = [*_dates(items, today), *_translations(library, items),
-             *_links(library, items, known, tuple(routes), root)]
+             *_links(library, items, known, tuple(routes), root),
+             *_kinds(library, items, now)]
     return sorted(found, key=lambda e: (e.path, e.line, e.field, e.message))
 
 
@@ -90,6 +95,15 @@ def _dates(items, today: dt.date) -> Iterator[ContentError]:
         if updated is not None and _day(updated) > latest:
             yield _warn(item, "updated", f"updated {_show(updated)} is in the future "
                         f"(today is {today.isoformat()}): check the date")
+
+
+def _kinds(library, items, now: dt.datetime) -> Iterator[ContentError]:
+    """What each kind's own ``review`` hook finds."""
+    for item in items:
+        kind = library.kinds.get(item.section)
+        if kind is not None and kind.review is not None:
+            for field, message in kind.review(library, item, now):
+                yield _warn(item, field, message)
 
 
 def _translations(library, items) -> Iterator[ContentError]:

@@ -66,6 +66,10 @@ class Kind:
     # ``find(lang, kind, slug)`` gives an item in that language or, failing that, another.
     links: Callable[[Item, Callable[[str, str, str], Item | None]],
                     Iterable[tuple[str, str]]] | None = None
+    # `portal check` advice on one loaded item that needs the library and the time
+    # (a promised update now overdue, say): ``review(library, item, now)`` yields
+    # (field, message) warnings.
+    review: Callable[[Any, Item, dt.datetime], Iterable[tuple[str, str]]] | None = None
     # The web layer's endpoints for an item page (values: lang, slug) and the list page (lang).
     endpoint: str = ""
     list_endpoint: str | None = None

@@ -21,10 +21,18 @@ def entry(item: Disclosure, site: Site, lang: str, base_url: str, url: str,
     """``labels(kind, value)``: a readable name for a category or a field."""
     issuer = localized(site.issuers[item.issuer].names, lang)
     return feeds.Entry(
-        id=entry_id(base_url, item), title=item.title, url=url, published=item.published,
-        updated=item.modified, author=issuer, summary=item.summary,
+        id=entry_id(base_url, item), title=title(item, lang, labels), url=url,
+        published=item.published, updated=item.modified, author=issuer, summary=item.summary,
         content=_body(item, issuer, area_text(site, item, lang), labels),
         categories=tuple((kind, value, labels(kind, value)) for kind, value in _categories(item)))
+
+
+def title(item: Disclosure, lang: str, labels: Callable[[str, str], str]) -> str:
+    """A drill says so first, in every feed reader's list of entries."""
+    if item.exercise:
+        colon = "：" if lang.startswith("zh") else ": "
+        return f"{labels('exercise', 'true')}{colon}{item.title}"
+    return item.title
 
 
 def _categories(item: Disclosure):
@@ -33,6 +41,10 @@ def _categories(item: Disclosure):
         yield "verdict", item.verdict
     if item.severity:
         yield "severity", item.severity
+    if item.type == "alert" and item.warning_level:
+        yield "level", item.warning_level
+    if item.exercise:
+        yield "exercise", "true"
     for hazard in item.hazards:
         yield "hazard", hazard
 

@@ -13,6 +13,9 @@ URGENCIES = ("immediate", "expected", "future", "past", "unknown")
 CERTAINTIES = ("observed", "likely", "possible", "unlikely", "unknown")
 # China's four-colour warning signal, by CAP severity.
 LEVELS = ("blue", "yellow", "orange", "red")
+# What an alert asks people to do, as CAP's responseType (in front matter: `response_type`).
+RESPONSE_TYPES = ("shelter", "evacuate", "prepare", "execute", "avoid", "monitor", "assess",
+                  "all-clear", "none")
 LEVEL_BY_SEVERITY = {"minor": "blue", "moderate": "yellow", "severe": "orange", "extreme": "red"}
 
 
@@ -39,6 +42,7 @@ class Disclosure(Item):
     exercise: bool = False  # a drill: never to be mistaken for a real alert
     sms: str | None = None  # the text for SMS and cell broadcast
     next_update: dt.datetime | None = None  # when the next update is promised
+    response_type: tuple[str, ...] = ()  # CAP responseType words; derived when empty
     polygons: tuple[str, ...] = ()
     circles: tuple[str, ...] = ()
     geocodes: tuple[tuple[str, str], ...] = ()

@@ -15,13 +15,14 @@ from ...outputs import cached
 from ...urls import absolute_url
 from ...views.common import lang, library, now
 from . import cap, feed, queries
-from .labels import FIELD, SEVERITY, TYPE, TYPE_PLURAL, VERDICT
+from .labels import EXERCISE, FIELD, LEVEL, SEVERITY, TYPE, TYPE_PLURAL, VERDICT
 from .model import TYPES
 from .views import bp
 
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 CAP_TYPE = "application/cap+xml"
-LABELS = {"type": TYPE, "verdict": VERDICT, "severity": SEVERITY, "field": FIELD}
+LABELS = {"type": TYPE, "verdict": VERDICT, "severity": SEVERITY, "level": LEVEL,
+          "exercise": {"true": EXERCISE}, "field": FIELD}
 
 
 def label(kind: str, value: str) -> str:
@@ -138,25 +139,33 @@ def feed_hazard_archive(hazard: str, page: int):
     return _hazard(hazard, "atom", page)
 
 
-def build_cap(slug: str) -> bytes | None:
+def build_cap(slug: str):
+    """(document, sent) of one CAP message, or None: the same for every language, the
+    default language's <info> first, so it is built and kept once per slug."""
     lib, when = library(), now()
-    item = lib.find(lang(), "disclosures", slug, when)
+    item = lib.find(lib.default_lang, "disclosures", slug, when)
     if item is None or not queries.has_cap(lib, item, when):
         return None
-    # The requested language's version first, then the others.
-    versions = sorted(lib.translations(item, when), key=lambda v: v.lang != lang())
-    return cap.build(versions, queries.chain(lib, item, when), lib.site,
-                     current_app.config["BASE_URL"],
-                     lambda v: absolute_url("disclosures.item", lang=v.lang, slug=v.slug))
+    versions = sorted(lib.translations(item, when), key=lambda v: v.lang != lib.default_lang)
+
+    def sent_of(message):
+        return max(v.modified for v in lib.translations(message, when) or [message])
+
+    body = cap.build(versions, {v.lang: queries.chain(lib, v, when) for v in versions},
+                     lib.site, current_app.config["BASE_URL"],
+                     lambda v: absolute_url("disclosures.item", lang=v.lang, slug=v.slug),
+                     sent_of)
+    return body, sent_of(item)
 
 
 @bp.get("/disclosures/<slug:slug>.cap")
 def cap_document(slug: str):
-    body = cached(("cap", lang(), slug), lambda: build_cap(slug))
-    if body is None:
+    built = cached(("cap", slug), lambda: build_cap(slug))
+    if built is None:
         abort(404)
+    body, sent = built
     response = current_app.response_class(body, mimetype=CAP_TYPE)
-    response.last_modified = library().find(lang(), "disclosures", slug, now()).modified
+    response.last_modified = sent
     return response
 
 

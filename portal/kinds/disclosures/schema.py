@@ -9,8 +9,20 @@ from ...content.fields import (COMMON, Field, areas, boolean, changes, choice, c
                                text_list)
 from ...content.kind import Facet, Kind, SearchFields
 from ...content.model import Item
-from .model import CERTAINTIES, LEVELS, SEVERITIES, TYPES, URGENCIES, VERDICTS, Disclosure
+from .model import (CERTAINTIES, LEVELS, RESPONSE_TYPES, SEVERITIES, TYPES, URGENCIES, VERDICTS,
+                    Disclosure)
 from .sms import sms_problem
+
+
+def choices(*allowed: str):
+    """One word of ``allowed``, or a list of them."""
+    one = choice(*allowed)
+
+    def convert(value, site) -> tuple[str, ...]:
+        values = value if isinstance(value, list) else [value]
+        return tuple(dict.fromkeys(one(v, site) for v in values))
+    return convert
+
 
 SCHEMA = {
     **COMMON,
@@ -43,6 +55,7 @@ BY_TYPE = {
         "level": Field(choice(*LEVELS), required=False),
         "exercise": Field(boolean, required=False),
         "sms": Field(text, required=False),
+        "response_type": Field(choices(*RESPONSE_TYPES), required=False),
         "polygons": Field(polygons, required=False),
         "circles": Field(circles, required=False),
         "geocodes": Field(geocodes, required=False),
@@ -141,10 +154,27 @@ def links(item: Disclosure, find: Callable[[str, str, str], Item | None]):
         current = find(current.lang, "disclosures", current.supersedes)
 
 
+def review(library, item: Disclosure, now: dt.datetime):
+    """A promised update whose time has passed with no newer disclosure in its chain."""
+    promised = item.next_update
+    if promised is None or item.draft or promised >= now:
+        return
+    if item.expires is not None and item.expires <= promised:
+        return  # it ended before the promised time: nothing left to update
+    newer = [later for later in library.all()
+             if later.section == item.section and getattr(later, "supersedes", None) == item.slug
+             and later.lang == item.lang and not later.draft and later.published <= now]
+    if not newer:
+        yield "next_update", (f"next update was promised by "
+                              f"{promised.isoformat(sep=' ', timespec='minutes')} and none has "
+                              "been published: publish one that supersedes this disclosure, "
+                              "or move next_update on")
+
+
 KIND = Kind(
     name="disclosures", singular="disclosure", item=Disclosure, schema=SCHEMA,
     subtype="type", subtypes=BY_TYPE, order=order, moments=moments,
     search=search_fields, facets={"type": Facet(TYPES, lambda item: (item.type,))}, links=links,
-    finish=finish,
+    finish=finish, review=review,
     endpoint="disclosures.item", list_endpoint="disclosures.index", skeleton=skeleton,
 )
