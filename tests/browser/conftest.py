@@ -15,8 +15,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from portal import create_app
-from portal.search import prepare
+from portal import create_app, prepare
 from tests.conftest import CONTENT, Clock
 
 from .helpers import Page
