@@ -167,3 +167,35 @@ def test_every_surface_agrees_on_what_is_in_force(chain_client, clock, moment, h
     atom = get("/en/feeds/disclosures.atom")
     shown = [t for t in (YELLOW, ORANGE, GALE, LIFTED) if f"<title>{t}" in atom]
     assert sorted(shown) == sorted(feed)
+
+
+DRILL = alert("Brookvale siren drill", at(20, 11), at(20, 16), "extreme", "whole-district",
+              "Follow the wardens.", "exercise: true\nsms: DRILL Brookvale sirens test.\n")
+
+
+def test_a_drill_is_marked_everywhere_and_stays_out_of_the_banner(make_app, content_dir):
+    write(content_dir / "en/disclosures/brook-drill.md", DRILL)
+    client = make_app(content_dir).test_client()
+    home = client.get("/en/").get_data(as_text=True)
+    assert "EXERCISE — this is a drill" in section(home, 'id="alerts-title"', 'id="latest-title"')
+    assert "emergency-banner" not in home
+    page = client.get("/en/disclosures/brook-drill").get_data(as_text=True)
+    assert "<title>EXERCISE — this is a drill: Brookvale siren drill" in page
+    assert "EXERCISE — this is a drill" in section(page, 'class="status-box', "</div>")
+    assert "DRILL Brookvale sirens test." in page  # the SMS text
+    assert "Red warning" in page
+
+
+def test_a_drill_that_asks_for_the_banner_gets_it_marked(make_app, content_dir):
+    write(content_dir / "en/disclosures/brook-drill.md", DRILL.replace("exercise: true",
+                                                                       "exercise: true\nbanner: true"))
+    home = make_app(content_dir).test_client().get("/en/hotlines").get_data(as_text=True)
+    warning = section(home, 'class="emergency-banner"', "</div>")
+    assert "Brookvale siren drill" in warning and "EXERCISE — this is a drill" in warning
+
+
+def test_next_update_is_promised_on_page_and_card(chain_client, clock):
+    clock.now = at(20, 15)
+    page = chain_client.get("/en/disclosures/brook-yellow").get_data(as_text=True)
+    assert "Next update by November 20, 2026 17:00" in page
+    assert "Next update by" in chain_client.get("/en/disclosures/").get_data(as_text=True)
