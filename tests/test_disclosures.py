@@ -94,14 +94,16 @@ def test_alert_page_shows_severity_area_and_expiry(client):
     assert "Expired" not in html
 
 
-def test_expired_alert_stays_readable_and_is_marked(client):
+def test_ended_alert_stays_readable_and_says_so_first(client):
     html = client.get("/en/disclosures/rain-warning-yellow").get_data(as_text=True)
-    assert "Expired" in html
+    assert "<title>Replaced: Yellow heavy rain warning" in html
+    assert "<h1>Replaced: Yellow heavy rain warning</h1>" in html
+    assert html.index('class="status-box') < html.index('class="about"')
 
 
 def test_supersedes_is_shown_both_ways(client):
     old = client.get("/en/disclosures/rain-warning-yellow").get_data(as_text=True)
-    assert "This has been superseded by:" in old
+    assert "Replaced by" in old and "Superseded by" in old
     assert 'href="/en/disclosures/rain-warning-orange"' in old
     new = client.get("/en/disclosures/rain-warning-orange").get_data(as_text=True)
     assert 'href="/en/disclosures/rain-warning-yellow"' in new and "Replaces" in new

@@ -16,8 +16,9 @@ LATEST = 6
 def home():
     lib, when = library(), now()
     items = disclosures.disclosures(lib, lang(), when)
-    alerts = [d for d in items if d.type == "alert" and d.is_active(when)]
-    latest = [d for d in items if d not in alerts][:LATEST]
+    alerts = disclosures.alerts(lib, lang(), when)
+    shown = {d.slug for d in alerts}
+    latest = [d for d in items if d.slug not in shown][:LATEST]
     return render_template("home.html", alerts=alerts, latest=latest, kinds=KINDS,
                            guides=guides.guides(lib, lang(), when))
 

@@ -30,10 +30,14 @@ def search():
     results = get_search().search(lib, lang(), when, Request(
         q, tuple((k, v) for k, v in filters.items() if v), _page(), PAGE_SIZE))
     hits = []
+    statuses = current_app.extensions.get("portal.status", {})
     for hit in (results.hits if results else ()):
         item = lib.get(hit.lang, hit.section, hit.slug, when)
         if item is not None and hit.section in lib.kinds:
-            hits.append((hit, item, lib.kinds[hit.section].endpoint))
+            of = statuses.get(hit.section)
+            hits.append((hit, item, lib.kinds[hit.section].endpoint, of and of(item)))
+    # What is in force now comes before what has ended, on each page; stable otherwise.
+    hits.sort(key=lambda found: bool(found[3] and found[3].ended))
     current = {"q": clean(q)[:MAX_CHARS], **filters,
                "page": results.page if results else None}
 

@@ -23,3 +23,17 @@ def init_app(app: Flask) -> None:
     warmer(app, outputs.warm_first, urgent=True)
     warmer(app, outputs.warm)
     app.extensions.setdefault("portal.freeze", []).append(outputs.frozen)
+    status_hooks(app)
+
+
+def status_hooks(app: Flask) -> None:
+    """Where a disclosure stands, for templates (cards, banner, page) and for search,
+    which ranks and marks results by any kind's ``portal.status`` without naming one."""
+    from ...views.common import library, now
+    from . import queries
+
+    app.extensions.setdefault("portal.status", {})["disclosures"] = (
+        lambda item: queries.status(library(), item, now()))
+    app.jinja_env.globals.update(
+        disclosure_status=lambda item: queries.status(library(), item, now()),
+        update_overdue=lambda item: queries.update_overdue(library(), item, now()))

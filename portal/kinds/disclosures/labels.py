@@ -45,9 +45,18 @@ LEVEL = {
     "red": _l("Red warning"),
 }
 EXERCISE = _l("EXERCISE — this is a drill")
+# Where a disclosure stands now (queries.status), as a short tag.
+STATUS = {
+    "scheduled": _l("Scheduled"),
+    "in-force": _l("In force"),
+    "ended": _l("Ended"),
+    "replaced": _l("Replaced"),
+    "cancelled": _l("Cancelled"),
+}
 FIELD = {
     "issuer": _l("Issued by"), "verdict": _l("Our finding:"),
     "area": _l("Area"), "expires": _l("Expires"),
 }
 LABELS = {"type": TYPE, "type_plural": TYPE_PLURAL, "verdict": VERDICT, "severity": SEVERITY,
-          "urgency": URGENCY, "certainty": CERTAINTY, "level": LEVEL, "exercise": EXERCISE}
+          "urgency": URGENCY, "certainty": CERTAINTY, "level": LEVEL, "exercise": EXERCISE,
+          "status": STATUS}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ...content import Library
 from .model import Disclosure
@@ -64,31 +65,113 @@ def has_cap(library: Library, item: Disclosure, now: dt.datetime) -> bool:
     return item.type == "alert" or any(d.type == "alert" for d in chain(library, item, now))
 
 
+STATES = ("scheduled", "in-force", "ended", "replaced", "cancelled")
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where a disclosure stands at one moment: the one answer every surface shows.
+
+    ``since`` is when it took effect (scheduled, in force) or stopped (the others);
+    ``until`` when an alert in force expires; ``by`` the disclosure that replaced or
+    cancelled it.
+    """
+    state: str
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    by: Disclosure | None = None
+
+    @property
+    def in_force(self) -> bool:
+        return self.state == "in-force"
+
+    @property
+    def ended(self) -> bool:
+        """No longer in force, whichever way it stopped."""
+        return self.state in ("ended", "replaced", "cancelled")
+
+
+def _status(item: Disclosure, later: list[Disclosure], now: dt.datetime) -> Status:
+    if item.published > now:
+        return Status("scheduled", since=item.published)
+    # The first thing that happened ends it: expiry, or the earliest successor.
+    first = min(later, key=lambda d: d.published, default=None)
+    if item.expires is not None and item.expires <= now and (
+            first is None or item.expires <= first.published):
+        return Status("ended", since=item.expires, by=first)
+    if first is not None:
+        withdrawn = item.type == "alert" and first.type != "alert"
+        return Status("cancelled" if withdrawn else "replaced", since=first.published, by=first)
+    return Status("in-force", since=item.published, until=item.expires)
+
+
+def _statuses(library: Library, lang: str, now: dt.datetime) -> dict[str, Status]:
+    def compute():
+        later = _successors_map(library, lang, now)
+        return {item.slug: _status(item, later.get(item.slug, []), now)
+                for item in library.section(lang, "disclosures", now)}
+    return library.memo(("disclosures.status", lang), now, compute)
+
+
+def status(library: Library, item: Disclosure, now: dt.datetime) -> Status:
+    """Whether ``item`` is in force at ``now``: published, not expired, not replaced by
+    a newer disclosure, not cancelled. The only definition; every surface asks it."""
+    found = _statuses(library, item.lang, now).get(item.slug)
+    if found is None:  # not public in that language's list (scheduled, or a draft)
+        found = _status(item, successors(library, item, now), now)
+    return found
+
+
+def in_force(library: Library, item: Disclosure, now: dt.datetime) -> bool:
+    return status(library, item, now).in_force
+
+
+def update_overdue(library: Library, item: Disclosure, now: dt.datetime) -> bool:
+    """A promised update whose time has passed with no newer disclosure in the chain
+    (an alert that expired before the promised time needs none)."""
+    if item.next_update is None or now < item.next_update:
+        return False
+    found = status(library, item, now)
+    return found.by is None and not (found.state == "ended" and found.since <= item.next_update)
+
+
+def cancels(library: Library, item: Disclosure, now: dt.datetime) -> Disclosure | None:
+    """The alert ``item`` cancelled, if it did."""
+    old = predecessor(library, item, now)
+    if old is None:
+        return None
+    found = status(library, old, now)
+    return old if found.state == "cancelled" and found.by.slug == item.slug else None
+
+
 def alerts_in_force(library: Library, lang: str, now: dt.datetime) -> list[Disclosure]:
-    """CAP messages that matter now: alerts in force and not superseded, and
-    cancellations of alerts that would otherwise still be in force."""
+    """CAP messages that matter now: alerts in force, and cancellations of alerts that
+    would otherwise still be in force."""
     def compute():
         found = []
-        later = _successors_map(library, lang, now)
         for item in library.section(lang, "disclosures", now):
-            if later.get(item.slug):
+            if not in_force(library, item, now):
                 continue
-            if item.type == "alert" and item.is_active(now):
+            if item.type == "alert":
                 found.append(item)
-            elif item.type != "alert" and item.supersedes and any(
-                    old.type == "alert" and old.is_active(now)
-                    for old in chain(library, item, now)):
+                continue
+            old = cancels(library, item, now)
+            if old is not None and (old.expires is None or now < old.expires):
                 found.append(item)
         return found
     return list(library.memo(("disclosures.in_force", lang), now, compute))
 
 
+def alerts(library: Library, lang: str, now: dt.datetime) -> list[Disclosure]:
+    """Alerts in force (drills included, and marked as such), newest first."""
+    return [d for d in alerts_in_force(library, lang, now) if d.type == "alert"]
+
+
 def banners(library: Library, lang: str, now: dt.datetime) -> list[Disclosure]:
-    """What every page must show while it is in force: severe and extreme
-    alerts, and disclosures that ask for a banner; not once superseded."""
+    """What every page must show while it is in force: severe and extreme alerts, and
+    disclosures that ask for a banner; a drill only if it asks."""
     def compute():
-        later = _successors_map(library, lang, now)
         return [d for d in library.section(lang, "disclosures", now)
-                if d.is_active(now) and (d.banner or d.severity in BANNER_SEVERITIES)
-                and not later.get(d.slug)]
+                if in_force(library, d, now)
+                and (d.banner or (d.severity in BANNER_SEVERITIES and not d.exercise))]
     return list(library.memo(("disclosures.banners", lang), now, compute))

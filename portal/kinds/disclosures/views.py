@@ -37,4 +37,6 @@ def item(slug: str):
                            translations=lib.translations(found, when),
                            issuer=issuer, area=queries.area_text(lib.site, found, lang()),
                            predecessor=queries.predecessor(lib, found, when),
-                           successors=queries.successors(lib, found, when))
+                           successors=queries.successors(lib, found, when),
+                           status=queries.status(lib, found, when),
+                           cancelled=queries.cancels(lib, found, when))
