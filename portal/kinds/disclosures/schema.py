@@ -122,7 +122,9 @@ def order(item: Disclosure):
 
 
 def moments(item: Disclosure) -> Iterable[dt.datetime]:
-    return tuple(m for m in (item.published, item.expires) if m is not None)
+    """Going live, expiring, and a promised update falling due (the page then says
+    it is overdue)."""
+    return tuple(m for m in (item.published, item.expires, item.next_update) if m is not None)
 
 
 def search_fields(item: Disclosure, site) -> SearchFields:
