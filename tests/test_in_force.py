@@ -199,3 +199,19 @@ def test_next_update_is_promised_on_page_and_card(chain_client, clock):
     page = chain_client.get("/en/disclosures/brook-yellow").get_data(as_text=True)
     assert "Next update by November 20, 2026 17:00" in page
     assert "Next update by" in chain_client.get("/en/disclosures/").get_data(as_text=True)
+
+
+def test_search_puts_what_is_in_force_first_across_pages(make_app, content_dir):
+    """Twelve ended warnings that match better than the one in force: it still leads
+    page one, and every ended result is marked."""
+    for n in range(12):
+        write(content_dir / f"en/disclosures/old-levee-{n}.md",
+              alert(f"Levee levee levee warning {n}", at(1, 8), at(2, 8), "moderate",
+                    "riverside", "Keep away from the levee."))
+    write(content_dir / "en/disclosures/levee-now.md",
+          alert("Levee warning", at(19, 8), at(30, 8), "severe", "riverside",
+                "Keep away from the levee."))
+    html = make_app(content_dir).test_client().get("/en/search?q=levee").get_data(as_text=True)
+    links = re.findall(r'<h3><a href="/en/disclosures/([a-z0-9-]+)"', html)
+    assert links[0] == "levee-now" and len(links) == 10
+    assert html.count("Ended") >= 9

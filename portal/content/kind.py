@@ -58,6 +58,9 @@ class Kind:
     moments: Callable[[Item], Iterable[dt.datetime]] = no_moments
     # Search: extra document fields, and facets besides `hazard` (name -> values of an item).
     search: Callable[[Item, Any], SearchFields] = no_search_fields
+    # Whether an item has stopped being current (an alert that expired or was
+    # replaced): search ranks such items after the current ones and marks them.
+    ended: Callable[[Any, Item, dt.datetime], bool] | None = None
     facets: Mapping[str, Facet] = field(default_factory=dict)
     # Checks across the fields of one item, once each converted: may fill in derived
     # values in ``values`` and yields (field, message) for what is wrong.

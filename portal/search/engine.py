@@ -140,17 +140,26 @@ class SearchIndex:
         groups = visible.docs
         candidates = {docnum for docnum in matched if groups[docnum].group in kept}
         # Each group has at most one document per language among the candidates.
-        limit = max(1, needed * max(1, visible.languages))
         query = to_query(parsed, require_all, self.matching.expander(searcher),
                          phrases_checked=True)
-        ranked, late = rank(searcher, query, candidates, limit, deadline)
-        order, seen = [], set()
-        for score, docnum in ranked:
-            group = groups[docnum].group
-            if group not in seen:
-                seen.add(group)
-                order.append((score, chosen[group]))
-        order += [(0.0, chosen[group]) for group in sorted(kept - seen)]
+        order, seen, late = [], set(), False
+        # What is current first, then what has ended (an expired or replaced alert),
+        # each by relevance: a replaced warning never outranks the one in force.
+        for ended in (False, True):
+            part = {docnum for docnum in candidates if groups[docnum].ended is ended}
+            wanted = needed - len(order)
+            if part and wanted > 0:
+                limit = max(1, wanted * max(1, visible.languages))
+                ranked, slow = rank(searcher, query, part, limit, deadline)
+                late = late or slow
+                for score, docnum in ranked:
+                    group = groups[docnum].group
+                    if group not in seen:
+                        seen.add(group)
+                        order.append((score, chosen[group]))
+            rest = sorted({groups[docnum].group for docnum in part} - seen)
+            order += [(0.0, chosen[group]) for group in rest]
+            seen.update(rest)
         return order, late
 
     def _hit(self, searcher: Searcher, key: str, score: float, docnum: int,

@@ -60,6 +60,7 @@ class Doc:
     lang: str
     group: tuple[str, str]  # translations share it
     values: Mapping[str, tuple[str, ...]]  # facet -> values
+    ended: bool = False  # no longer current (its kind says): ranked after current ones
 
 
 class Visible:
@@ -75,8 +76,10 @@ class Visible:
             docnum = docnums.get(item_key(item))
             if docnum is None or not item.is_public(now):
                 continue
+            ended = library.kinds[item.section].ended
             self.docs[docnum] = Doc(item_key(item), item.lang, (item.section, item.group),
-                                    dict(facet_values(library, item)))
+                                    dict(facet_values(library, item)),
+                                    bool(ended and ended(library, item, now)))
         self.allowed = frozenset(self.docs)
         self.facet_names = library.kinds.facet_names()
         self.languages = len({doc.lang for doc in self.docs.values()})

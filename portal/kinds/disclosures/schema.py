@@ -11,6 +11,7 @@ from ...content.kind import Facet, Kind, SearchFields
 from ...content.model import Item
 from .model import (CERTAINTIES, LEVELS, RESPONSE_TYPES, SEVERITIES, TYPES, URGENCIES, VERDICTS,
                     Disclosure)
+from .queries import status
 from .sms import sms_problem
 
 
@@ -177,6 +178,6 @@ KIND = Kind(
     name="disclosures", singular="disclosure", item=Disclosure, schema=SCHEMA,
     subtype="type", subtypes=BY_TYPE, order=order, moments=moments,
     search=search_fields, facets={"type": Facet(TYPES, lambda item: (item.type,))}, links=links,
-    finish=finish, review=review,
+    finish=finish, ended=lambda library, item, now: status(library, item, now).ended, review=review,
     endpoint="disclosures.item", list_endpoint="disclosures.index", skeleton=skeleton,
 )
