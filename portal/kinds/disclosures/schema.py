@@ -88,7 +88,11 @@ EXTRA = {
         "areas: [whole-district]     # keys from site.yml areas\n"
         "instructions:             # what to do now, most important first\n"
         "  - Stay indoors.\n"
-        "expires: {expires}\n"),
+        "expires: {expires}\n"
+        "# level: yellow           # blue | yellow | orange | red; else from severity\n"
+        "# exercise: true          # a drill: marked as one everywhere, CAP status Exercise\n"
+        "# sms: Short text         # for SMS: 160 plain letters, or 70 Chinese characters\n"
+        "# next_update: {expires}   # when the next update is promised\n"),
 }
 
 
