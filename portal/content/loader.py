@@ -10,137 +10,24 @@ kind of item comes from the registry of kinds; nothing here names one.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import hashlib
 import os
-import re
-import stat as stat_
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
-from babel import Locale, UnknownLocaleError
-
-from .. import markup
-from .errors import ContentError, FieldError
-from .fields import SLUG
-from .frontmatter import decode, parse
-from .kind import Kind, Registry
+from .errors import ContentError
+from .kind import Registry
 from .lastgood import LastGood
 from .library import Library
 from .model import Item, Site
+from .reader import read_item, renderer
 from .site import SITE_FILE, parse_site, read_site, with_references
+from .tree import MAX_FILE_BYTES, fingerprint, read_bytes, served_languages, walk
 
-LANGUAGE_DIR = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)?")
-EXTENSION = ".md"
-# A guide is a few KB; a file this big is a mistake (a pasted log, an image saved as .md).
-MAX_FILE_BYTES = 512 * 1024
-
-
-class Entry(NamedTuple):
-    path: str  # on disk
-    rel: str  # relative to the content root, with "/"
-    stamp: tuple[int, int] | None  # (mtime_ns, size) of a regular file, else None
-    problem: str = ""  # why the file cannot be read, if it cannot
-
-
-def served_languages(root: str | Path) -> tuple[str, ...]:
-    """Language folders that name a real language (``content/old/`` does not)."""
-    found = []
-    for name in _listdir(str(root)):
-        if LANGUAGE_DIR.fullmatch(name) and os.path.isdir(os.path.join(root, name)):
-            try:
-                Locale.parse(name.replace("-", "_"))
-            except (UnknownLocaleError, ValueError):
-                continue
-            found.append(name)
-    return tuple(found)
-
-
-def walk(root: str, kinds: Registry, languages=None,
-         notes: list[ContentError] | None = None) -> Iterator[Entry]:
-    """Every content file of every kind, sorted; strays are noted, never followed.
-
-    The watcher fingerprints the same walk, so what it notices and what the
-    loader reads are always the same files."""
-    notes = notes if notes is not None else []
-    real_root = os.path.realpath(root)
-    serving = set(served_languages(root) if languages is None else languages)
-    for name in _listdir(root):
-        full = os.path.join(root, name)
-        if name == SITE_FILE or name.startswith("."):
-            continue
-        if name not in serving:
-            if os.path.isdir(full):
-                notes.append(ContentError(name + "/", 1, "", "not a language this site serves "
-                                          f"(served: {', '.join(sorted(serving))}); ignored",
-                                          "warning"))
-            else:
-                _note_stray_file(name, notes)
-            continue
-        if not _inside(full, real_root):
-            notes.append(ContentError(name + "/", 1, "", "points outside the content "
-                                      "directory; ignored"))
-            continue
-        for folder in _listdir(full):
-            base = os.path.join(full, folder)
-            if folder.startswith("."):
-                continue
-            if folder not in kinds:
-                if os.path.isdir(base):
-                    notes.append(ContentError(f"{name}/{folder}/", 1, "", "not a kind of content "
-                                              f"(kinds: {', '.join(kinds)}); ignored", "warning"))
-                else:
-                    _note_stray_file(f"{name}/{folder}", notes)
-                continue
-            if not _inside(base, real_root):
-                notes.append(ContentError(f"{name}/{folder}/", 1, "", "points outside the "
-                                          "content directory; ignored"))
-                continue
-            yield from _walk_kind(root, real_root, base, notes)
-
-
-def _note_stray_file(rel: str, notes: list) -> None:
-    if rel.endswith(EXTENSION) and not rel.rpartition("/")[2].startswith("."):
-        notes.append(ContentError(rel, 1, "", "is not in a kind folder such as en/guides/; "
-                                  "not published", "warning"))
-
-
-def _walk_kind(root: str, real_root: str, base: str, notes: list) -> Iterator[Entry]:
-    for folder, dirs, files in os.walk(base):
-        dirs.sort()
-        for sub in list(dirs):
-            full = os.path.join(folder, sub)
-            shown = full[len(root) + 1:].replace(os.sep, "/") + "/"
-            if sub.startswith("."):
-                dirs.remove(sub)  # hidden folders (editor backups): not content
-            elif not _inside(full, real_root):
-                dirs.remove(sub)
-                notes.append(ContentError(shown, 1, "", "points outside the content "
-                                          "directory; ignored"))
-            elif sub.endswith(EXTENSION):
-                dirs.remove(sub)
-                notes.append(ContentError(shown, 1, "", "is a folder, not a content file; "
-                                          "ignored", "warning"))
-        for name in sorted(files):
-            if not name.endswith(EXTENSION) or name.startswith("."):
-                continue
-            path = os.path.join(folder, name)
-            rel = path[len(root) + 1:].replace(os.sep, "/")
-            # Before stat: a dangling link out of the tree is reported, not skipped.
-            if not _inside(path, real_root):
-                yield Entry(path, rel, None, "is a link to a file outside the content "
-                            "directory; not published")
-                continue
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue  # removed while we were listing, or a dangling link
-            if not stat_.S_ISREG(info.st_mode):
-                yield Entry(path, rel, None, "is not a regular file; skipped")
-            else:
-                yield Entry(path, rel, (info.st_mtime_ns, info.st_size))
+__all__ = ["MAX_FILE_BYTES", "Failure", "Source", "fingerprint", "load", "served_languages",
+           "walk"]
 
 
 def _load_site(root: Path, previous: Library | None, last_good: LastGood | None,
@@ -166,24 +53,6 @@ def _load_site(root: Path, previous: Library | None, last_good: LastGood | None,
     return site
 
 
-def fingerprint(root: str, entries, notes=()) -> str:
-    """Changes whenever a file the loader reads (or site.yml) is added, removed or
-    touched, or what the walk noted changes (a stray folder, a link out); the
-    watcher compares it with the loaded library's to know when to reload."""
-    entries = list(entries)  # walking them fills ``notes``
-    digest = hashlib.sha256()
-    for note in notes:
-        digest.update(f"{note}\n".encode())
-    try:
-        info = os.stat(os.path.join(root, SITE_FILE))
-        digest.update(f"{SITE_FILE}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
-    except OSError:
-        pass
-    for entry in entries:
-        digest.update(f"{entry.rel}\0{entry.stamp}\0{entry.problem}\n".encode())
-    return digest.hexdigest()
-
-
 def load(root: Path | str, kinds: Registry, previous: Library | None = None,
          backlink_title: Callable[[str], str] | None = None, default_lang: str = "en",
          last_good: LastGood | None = None, languages=None,
@@ -197,7 +66,7 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
     site_digest = hashlib.sha256(repr(site).encode()).hexdigest()
     same_site = previous is not None and previous.site_digest == site_digest
     cache = previous.sources if same_site else {}
-    render = _renderer(backlink_title, image_hosts)
+    render = renderer(backlink_title, image_hosts)
 
     items: dict[str, Item] = {}
     sources: dict[str, Source] = {}
@@ -224,7 +93,7 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
             errors.extend(cached.problems)
             continue
         try:
-            data = _read(entry)
+            data = read_bytes(entry)
         except ContentError as exc:
             errors.append(exc)
             _keep_last_good(rel, None, items, sources, previous, last_good, site, kinds, render)
@@ -275,128 +144,6 @@ class Failure(NamedTuple):
     stamp: tuple[int, int] | None
     digest: str
     problems: tuple[ContentError, ...]
-
-
-def _read(entry: Entry) -> bytes:
-    if entry.stamp[1] > MAX_FILE_BYTES:
-        raise ContentError(entry.rel, 1, "", f"file is {-(-entry.stamp[1] // 1024)} KB; the limit "
-                           f"is {MAX_FILE_BYTES // 1024} KB per file")
-    # Non-blocking, and checked again once open: a FIFO swapped in after the walk
-    # must not hang the reader.
-    fd = os.open(entry.path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        if not stat_.S_ISREG(os.fstat(fd).st_mode):
-            raise ContentError(entry.rel, 1, "", "is not a regular file; skipped")
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    finally:
-        os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        raise ContentError(entry.rel, 1, "", f"file is over {MAX_FILE_BYTES // 1024} KB, the "
-                           "limit per file")
-    return data
-
-
-def _renderer(backlink_title, image_hosts):
-    def render(lang: str, body: str):
-        title = backlink_title(lang) if backlink_title else "Back to footnote {} in the text"
-        return markup.render(body, title, image_hosts=image_hosts)
-    return render
-
-
-def read_item(rel: str, data: bytes, site: Site, kinds: Registry,
-              render) -> tuple[Item | None, list[ContentError]]:
-    """The item in ``data`` and every problem found, or None and the problems.
-
-    Never raises: whatever goes wrong in one file is an error naming that file."""
-    try:
-        return _read_item(rel, data, site, kinds, render)
-    except ContentError as exc:
-        return None, [exc]
-    except RecursionError:
-        return None, [ContentError(rel, 1, "", "nested too deeply to read")]
-    except Exception as exc:  # noqa: BLE001 - a bad file must never stop the others
-        message = str(exc) if isinstance(exc, ValueError) else \
-            f"could not be read ({type(exc).__name__}: {exc})"
-        return None, [ContentError(rel, 1, "", message)]
-
-
-def _read_item(rel: str, data: bytes, site: Site, kinds: Registry, render):
-    lang, section, *rest = rel.split("/")
-    kind: Kind = kinds[section]
-    slug = rest[-1][: -len(EXTENSION)]
-    if not SLUG.fullmatch(slug):
-        raise ContentError(rel, 1, "slug", f"file name {slug!r} is not a valid slug: use "
-                           "lowercase letters, digits and single hyphens, for example flood-safety.md")
-    parsed = parse(decode(data, rel), rel)
-    schema = kind.schema_for(parsed.meta)
-    problems: list[ContentError] = []
-    values = {}
-    for name, field in schema.items():
-        line = parsed.lines.get(name, 1)
-        if name not in parsed.meta or parsed.meta[name] is None:
-            if field.required:
-                problems.append(ContentError(rel, line, name, "required field is missing"))
-            continue
-        try:
-            values[name] = field.convert(parsed.meta[name], site)
-        except FieldError as exc:
-            problems.append(ContentError(rel, line, name, str(exc)))
-    if kind.finish is not None:
-        for name, message in kind.finish(values, lang):
-            problems.append(ContentError(rel, parsed.lines.get(name, 1), name, message))
-    problems.extend(_fields_of_unknown_subtype(rel, parsed, schema, kind, site))
-    problems.extend(_unknown_fields(rel, parsed, schema, kind))
-    if any(p.severity == "error" for p in problems):
-        return None, problems
-    extra = {k: v for k, v in parsed.meta.items() if k not in schema}
-    try:
-        rendered = render(lang, parsed.body)
-    except markup.MarkupError as exc:
-        return None, [*problems, ContentError(rel, parsed.body_line, "body", str(exc))]
-    for line, message in rendered.problems:
-        problems.append(ContentError(rel, parsed.body_line + max(line, 1) - 1, "", message,
-                                     "warning"))
-    item = kind.item(
-        lang=lang, section=section, slug=slug, path=rel, group="/".join([*rest[:-1], slug]),
-        html=rendered.html, toc=rendered.toc, meta=MappingProxyType(extra),
-        lines=MappingProxyType(parsed.lines), **values)
-    return item, problems
-
-
-def _fields_of_unknown_subtype(rel: str, parsed, schema, kind: Kind, site):
-    """With a subtype that is not one (`type: alret`), still check the fields that
-    belong to some subtype, so one run names every problem in the file."""
-    if kind.subtype is None or str(parsed.meta.get(kind.subtype)) in kind.subtypes:
-        return
-    for name, value in parsed.meta.items():
-        if name in schema or value is None:
-            continue
-        field = next((extra[name] for extra in kind.subtypes.values() if name in extra), None)
-        if field is None:
-            continue
-        try:
-            field.convert(value, site)
-        except FieldError as exc:
-            yield ContentError(rel, parsed.lines.get(str(name), 1), str(name), str(exc))
-
-
-def _unknown_fields(rel: str, parsed, schema, kind: Kind):
-    known = kind.fields()
-    subtype_known = kind.subtype is not None and \
-        str(parsed.meta.get(kind.subtype)) in kind.subtypes
-    for name in parsed.meta:
-        if name in schema or (name in known and not subtype_known):
-            continue
-        line = parsed.lines.get(str(name), 1)
-        if name in known:
-            message = (f"not used by this {kind.subtype or 'item'}; "
-                       f"it is read only for other values of {kind.subtype}")
-        else:
-            close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.75)
-            message = "unknown field" + (f"; did you mean {close[0]!r}?" if close else
-                                         f"; known fields: {', '.join(sorted(schema))}")
-        yield ContentError(rel, line, str(name), message, "warning")
 
 
 def _keep_last_good(rel, bad_digest, items, sources, previous, last_good, site, kinds, render):
@@ -468,15 +215,3 @@ def _seniority(pair, previous: Library | None, ages: dict[str, int]):
         if owner is not None and owner.path == rel:
             return 0, 0, rel
     return 1, ages.get(rel, 0), rel
-
-
-def _inside(path: str, real_root: str) -> bool:
-    real = os.path.realpath(path)
-    return real == real_root or real.startswith(real_root + os.sep)
-
-
-def _listdir(path: str) -> list[str]:
-    try:
-        return sorted(os.listdir(path))
-    except OSError:
-        return []
