@@ -43,7 +43,7 @@ urgency: immediate
 certainty: likely
 area: Riverside
 expires: {expires}
-areas: [riverside]
+areas: [whole-district]
 instructions: [Move to higher ground now.]
 ---
 Move to higher ground now.
