@@ -15,15 +15,13 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import ROOT, write_tree
+from bench._servers import Servers
+from bench.corpus import write_tree
 
 DOCUMENTS = int(os.environ.get("BENCH_DOCUMENTS", 10_000))
 RUNS = int(os.environ.get("BENCH_RUNS", 3))
@@ -80,25 +78,20 @@ def _generations(port: int, tries: int = 12) -> dict[int, str]:
 
 
 def main() -> None:
-    work = Path(tempfile.mkdtemp(prefix="outputs-bench-"))
-    content = work / "content"
-    count = write_tree(content, DOCUMENTS)
-    with __import__("socket").socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "PORTAL_CONTENT_DIR": str(content),
-           "PORTAL_INDEX_DIR": str(work / "index"), "PORTAL_BUILD_DIR": str(work / "build"),
-           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(WORKERS),
-           "PORTAL_BASE_URL": f"http://127.0.0.1:{port}"}
-    log = (work / "gunicorn.log").open("wb")
-    started = time.monotonic()
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c",
-                               "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=log)
-    try:
-        while len(_generations(port, 4)) < WORKERS:
-            if time.monotonic() - started > START_TIMEOUT or server.poll() is not None:
-                raise SystemExit(f"gunicorn did not start; see {work / 'gunicorn.log'}")
+    with tempfile.TemporaryDirectory(prefix="outputs-bench-") as name, Servers(Path(name)) as run:
+        work = Path(name)
+        content = work / "content"
+        count = write_tree(content, DOCUMENTS)
+        started = time.monotonic()
+        server = run.gunicorn("portal", "wsgi:app", workers=WORKERS, ready="/healthz",
+                              timeout=START_TIMEOUT, env={
+                                  "PORTAL_CONTENT_DIR": str(content),
+                                  "PORTAL_INDEX_DIR": str(work / "index"),
+                                  "PORTAL_BUILD_DIR": str(work / "build")})
+        port = server.port
+        while len(_generations(port, 4)) < WORKERS:  # every worker up and answering
+            if time.monotonic() - started > START_TIMEOUT:
+                raise SystemExit(f"gunicorn did not start both workers; see {server.log_path}")
             time.sleep(0.5)
         boot = time.monotonic() - started
         for _ in range(20):
@@ -107,55 +100,59 @@ def main() -> None:
         sitemap = sorted(_timed(port, "/sitemap.xml")[0] for _ in range(REQUESTS))
         feeds, caps, failed = [], [], []
         for n in range(1, RUNS + 1):
-            before = set(_generations(port).values())
-            now = dt.datetime.now().astimezone().replace(microsecond=0)
-            text = ALERT.format(n=n, published=(now - dt.timedelta(minutes=1)).isoformat(),
-                                expires=(now + dt.timedelta(hours=6)).isoformat())
-            source = work / f"levee-{n}.md"
-            source.write_text(text, encoding="utf-8")
-            t0 = time.monotonic()
-            shutil.copy(source, content / "en/disclosures" / source.name)
-            while time.monotonic() - t0 < LIVE_TIMEOUT:
-                seen = _generations(port)
-                if len(seen) == WORKERS and not set(seen.values()) & before:
-                    break
-                time.sleep(0.02)
+            timed = _publish(port, work, content, n)
+            if timed is None:
+                failed.append(n)
             else:
-                failed.append(n)
-                continue
-            feed_time, _, feed = _timed(port, "/en/feeds/disclosures.atom")
-            cap_time, _, cap = _timed(port, "/en/feeds/cap.atom")
-            if f"Levee {n} breach".encode() not in feed or f"levee-{n}".encode() not in cap:
-                failed.append(n)
-            feeds.append(feed_time)
-            caps.append(cap_time)
+                feeds.append(timed[0])
+                caps.append(timed[1])
             time.sleep(1)
+        _report(count, boot, page, sitemap, feeds, caps, failed)
 
-        def ms(value: float) -> str:
-            return f"{value * 1000:.1f} ms"
-        anchor = statistics.median(page)
-        print(f"outputs at {count} documents ({os.cpu_count()} cores, {WORKERS} workers, shipped "
-              f"gunicorn config; start-up {boot:.0f} s)")
-        print(f"  cached page p50 (anchor): {ms(anchor)}")
-        print(f"  /sitemap.xml p50 {ms(statistics.median(sitemap))}, "
-              f"p95 {ms(sitemap[int(len(sitemap) * 0.95)])}   goal: < 20 ms   "
-              f"ratio to the cached page: {statistics.median(sitemap) / anchor:.1f}")
-        for name, values in (("first feed request after a change", feeds),
-                             ("first CAP index request after a change", caps)):
-            if values:
-                print(f"  {name}: runs {', '.join(ms(v) for v in values)}; median "
-                      f"{ms(statistics.median(values))}   goal: < 20 ms")
-        if failed:
-            print(f"  FAILED: publication(s) {failed} not live on every worker within "
-                  f"{LIVE_TIMEOUT} s, or the output lacked the new entry")
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-        shutil.rmtree(work, ignore_errors=True)
+
+def _publish(port: int, work: Path, content: Path, n: int) -> tuple[float, float] | None:
+    """Publish alert ``n``; once every worker has it, time the first feed and CAP index
+    requests. None when it never went live or an output lacked it."""
+    before = set(_generations(port).values())
+    now = dt.datetime.now().astimezone().replace(microsecond=0)
+    source = work / f"levee-{n}.md"
+    source.write_text(ALERT.format(n=n, published=(now - dt.timedelta(minutes=1)).isoformat(),
+                                   expires=(now + dt.timedelta(hours=6)).isoformat()),
+                      encoding="utf-8")
+    t0 = time.monotonic()
+    shutil.copy(source, content / "en/disclosures" / source.name)
+    while time.monotonic() - t0 < LIVE_TIMEOUT:
+        seen = _generations(port)
+        if len(seen) == WORKERS and not set(seen.values()) & before:
+            break
+        time.sleep(0.02)
+    else:
+        return None
+    feed_time, _, feed = _timed(port, "/en/feeds/disclosures.atom")
+    cap_time, _, cap = _timed(port, "/en/feeds/cap.atom")
+    if f"Levee {n} breach".encode() not in feed or f"levee-{n}".encode() not in cap:
+        return None
+    return feed_time, cap_time
+
+
+def _report(count, boot, page, sitemap, feeds, caps, failed) -> None:
+    def ms(value: float) -> str:
+        return f"{value * 1000:.1f} ms"
+    anchor = statistics.median(page)
+    print(f"outputs at {count} documents ({os.cpu_count()} cores, {WORKERS} workers, shipped "
+          f"gunicorn config; start-up {boot:.0f} s)")
+    print(f"  cached page p50 (anchor): {ms(anchor)}")
+    print(f"  /sitemap.xml p50 {ms(statistics.median(sitemap))}, "
+          f"p95 {ms(sitemap[int(len(sitemap) * 0.95)])}   goal: < 20 ms   "
+          f"ratio to the cached page: {statistics.median(sitemap) / anchor:.1f}")
+    for name, values in (("first feed request after a change", feeds),
+                         ("first CAP index request after a change", caps)):
+        if values:
+            print(f"  {name}: runs {', '.join(ms(v) for v in values)}; median "
+                  f"{ms(statistics.median(values))}   goal: < 20 ms")
+    if failed:
+        print(f"  FAILED: publication(s) {failed} not live on every worker within "
+              f"{LIVE_TIMEOUT} s, or the output lacked the new entry")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ class ContentStore:
         self.image_hosts = image_hosts
         self.last_good = LastGood(last_good_dir) if last_good_dir else None
         self._backlink_titles: dict[str, str] = {}
+        self._languages: tuple[str, ...] | None = None
         self._library: Library | None = None
         self._lock = threading.Lock()
         self.listeners: list[Callable[[Library, Library], None]] = []
@@ -84,12 +85,16 @@ class ContentStore:
         return self.clock()
 
     def languages(self) -> tuple[str, ...]:
-        """The default language and every language with a compiled catalogue."""
-        found = {self.default_lang}
-        root = Path(self.translations_dir)
-        if root.is_dir():
-            found.update(p.parent.parent.name for p in root.glob("*/LC_MESSAGES/messages.po"))
-        return tuple(sorted(found))
+        """The default language and every language with a catalogue. Read once: the
+        watcher asks on every poll, and a new catalogue needs a restart to be served."""
+        if self._languages is None:
+            found = {self.default_lang}
+            root = Path(self.translations_dir)
+            if root.is_dir():
+                found.update(p.parent.parent.name
+                             for p in root.glob("*/LC_MESSAGES/messages.po"))
+            self._languages = tuple(sorted(found))
+        return self._languages
 
     def _load(self, previous: Library | None) -> Library:
         library = load(self.content_dir, self.kinds, previous,

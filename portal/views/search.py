@@ -36,8 +36,6 @@ def search():
         if item is not None and hit.section in lib.kinds:
             of = statuses.get(hit.section)
             hits.append((hit, item, lib.kinds[hit.section].endpoint, of and of(item)))
-    # What is in force now comes before what has ended, on each page; stable otherwise.
-    hits.sort(key=lambda found: bool(found[3] and found[3].ended))
     current = {"q": clean(q)[:MAX_CHARS], **filters,
                "page": results.page if results else None}
 

@@ -61,9 +61,6 @@ class Disclosure(Item):
     def is_public(self, now: dt.datetime) -> bool:
         return not self.draft and self.published <= now
 
-    def is_active(self, now: dt.datetime) -> bool:
-        return self.expires is None or now < self.expires
-
     @property
     def modified(self) -> dt.datetime:
         return self.updated or self.published
