@@ -24,15 +24,25 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-# Catalogues are committed as .po; the .mo files the app reads are built here.
+# Catalogues are committed as .po; the .mo files the app reads are built here. A kind
+# may carry its own catalogue (portal/kinds/<name>/translations), merged at run time.
+KIND_CATALOGUES := $(wildcard portal/kinds/*/translations)
+OWN_KINDS := $(patsubst portal/kinds/%/translations,%,$(KIND_CATALOGUES))
+EXTRACT := $(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy_gettext -k _l
+
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d translations 2>&1 | grep -v '^compiling' || true
+	@for dir in translations $(KIND_CATALOGUES); do \
+		$(BIN)/pybabel compile --use-fuzzy -d $$dir 2>&1 | grep -v '^compiling' || true; done
 	@test -n "$$(find translations -name '*.mo')" || { echo "no catalogues compiled"; exit 1; }
 
-# After changing UI strings: extract them and merge into every catalogue.
+# After changing UI strings: extract them and merge into every catalogue, the site's
+# (without the kinds that carry their own) and each kind's.
 messages: install
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy_gettext -k _l -o translations/messages.pot .
+	$(EXTRACT) --ignore-dirs '.* ._ $(OWN_KINDS)' -o translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
+	@for kind in $(OWN_KINDS); do dir=portal/kinds/$$kind/translations; \
+		$(EXTRACT) -o $$dir/messages.pot portal/kinds/$$kind \
+		&& $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $$dir/messages.pot -d $$dir; done
 
 index: install translations
 	@if $(BIN)/portal --help | grep -q ' index '; then $(BIN)/portal index; fi

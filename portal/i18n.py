@@ -1,6 +1,8 @@
 """Languages: the /<lang>/ URL prefix, Flask-Babel, and locale-aware helpers."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from babel import Locale
 from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import Babel, format_date
@@ -76,9 +78,17 @@ def page_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/") + request.path
 
 
+def catalogue_directories(app: Flask) -> str:
+    """The site's catalogues, then each kind's own (``portal/kinds/<name>/translations``),
+    merged into one per language: a kind carries the words it adds."""
+    own = sorted(str(path) for path in (Path(__file__).parent / "kinds").glob("*/translations")
+                 if path.is_dir())
+    return ";".join([app.config["TRANSLATIONS_DIR"], *own])
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=current_lang,
-          default_translation_directories=app.config["TRANSLATIONS_DIR"])
+          default_translation_directories=catalogue_directories(app))
     app.jinja_env.globals.update(
         languages=languages, language_name=language_name, alternates=alternates, page_url=page_url,
         current_lang=current_lang)

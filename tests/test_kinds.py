@@ -23,7 +23,9 @@ BULLETIN_PACKAGE = {
         from flask_babel import lazy_gettext as _l
         from portal.content.fields import COMMON, Field, choice, hazards
         from portal.content.kind import Facet, Kind, SearchFields
+        from portal.content.errors import FieldError
         from portal.content.model import Item
+        from portal.content.site import names
         from dataclasses import dataclass
 
         LEVELS = ("routine", "urgent")
@@ -34,8 +36,20 @@ BULLETIN_PACKAGE = {
             level: str
 
 
+        def desk(value):
+            if value is None:
+                return names("the bulletin desk")
+            if isinstance(value, list):
+                raise FieldError("must be a name per language")
+            return names(value)
+
+
         KIND = Kind(
             name="bulletins", singular="bulletin", item=Bulletin,
+            site={"bulletin_desk": desk},
+            active=lambda library, lang, now: {
+                h for b in library.section(lang, "bulletins", now) if b.level == "urgent"
+                for h in b.hazards},
             schema={**COMMON, "hazards": Field(hazards), "level": Field(choice(*LEVELS))},
             facets={"level": Facet(LEVELS, lambda item: (item.level,))},
             search=lambda item, site: SearchFields(keywords=("bulletin",)),
@@ -46,9 +60,11 @@ BULLETIN_PACKAGE = {
 
 
         def init_app(app: Flask) -> None:
-            from portal.views.common import nav_entry, register_labels
+            from portal.views.common import nav_entry, register_labels, slot
             from .views import bp
             app.register_blueprint(bp)
+            slot(app, "top", "bulletin_top.html")
+            slot(app, "hazard", "bulletin_hazard.html")
             register_labels(app, {"level": {"routine": _l("Routine"), "urgent": _l("Urgent")}},
                             {"level": (_l("Level"), _l("All levels"))})
             nav_entry(app, "bulletins.index", _l("Bulletins"), "bulletins.")
@@ -77,6 +93,13 @@ BULLETIN_PACKAGE = {
         {% block main %}<h1>Bulletins</h1><ul>{% for item in items %}
         <li><a href="{{ url_for('bulletins.item', slug=item.slug) }}">{{ item.title }}</a></li>
         {% endfor %}</ul>{% endblock %}
+    ''',
+    "templates/bulletin_top.html": '''
+        <p class="bulletin-top">From {{ site.sections.bulletin_desk|loc }}: urgent bulletins in force for
+        {{ library_active|join(",") }}</p>
+    ''',
+    "templates/bulletin_hazard.html": '''
+        <section><h2>Bulletins about {{ hazard.key }}</h2></section>
     ''',
     "templates/bulletin.html": '''
         {% extends "base.html" %}
@@ -133,6 +156,37 @@ def test_a_new_kind_is_one_package_and_one_line(bulletin_kind, make_app, content
     app = make_app(content_dir)
     [error] = app.extensions["portal.store"].library.errors
     assert (error.path, error.line, error.field) == ("en/bulletins/broken.md", 5, "level")
+
+
+def test_a_kind_reads_its_site_section_and_shows_on_other_pages(bulletin_kind, make_app,
+                                                                content_dir):
+    write(content_dir / "en/bulletins/sandbags.md", BULLETIN)
+    site_yml = content_dir / "site.yml"
+    original = site_yml.read_text()
+    site_yml.write_text(original + "bulletin_desk: {en: The Sandbag Desk}\n")
+    app = make_app(content_dir)
+    library = app.extensions["portal.store"].library
+    assert library.site.sections["bulletin_desk"]["en"] == "The Sandbag Desk"
+    assert "flood" in library.active_hazards("en", app.extensions["portal.store"].now())
+
+    @app.context_processor
+    def active():
+        from portal.views.common import library as current, now
+        return {"library_active": sorted(current().active_hazards("en", now()))}
+
+    client = app.test_client()
+    for path in ("/en/", "/en/guides/", "/en/hotlines"):
+        page = client.get(path).get_data(as_text=True)
+        assert "From The Sandbag Desk: urgent bulletins in force for" in page, path
+        assert "flood" in page.split('class="bulletin-top"')[1].split("</p>")[0]
+    assert "Bulletins about flood" in client.get("/en/hazards/flood").get_data(as_text=True)
+
+    lines = (original + "bulletin_desk: [not, names]\n").splitlines()
+    site_yml.write_text("\n".join(lines) + "\n")
+    broken = make_app(content_dir).extensions["portal.store"].library
+    [error] = [e for e in broken.errors if e.path == "site.yml"]
+    assert (error.line, error.field) == (len(lines), "bulletin_desk")
+    assert "must be a name per language" in error.message
 
 
 def test_portal_new_writes_a_skeleton_for_any_kind(bulletin_kind, content_dir):

@@ -79,6 +79,13 @@ class Kind:
     in_sitemap: bool = True
     # `portal new`: the file text for (slug, now, subtype or None).
     skeleton: Callable[[str, dt.datetime, str | None], str] | None = None
+    # Sections of site.yml this kind reads (``response_levels``, say): key -> parser of
+    # the raw value (None when absent), raising FieldError; the result is
+    # ``site.sections[key]``. A bad section is an error on site.yml's line for it.
+    site: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    # Hazards for which this kind has something in force now (an alert, a response):
+    # ``active(library, lang, now)``. Other kinds show what serves those hazards.
+    active: Callable[[Any, str, dt.datetime], Iterable[str]] | None = None
 
     def schema_for(self, meta: Mapping) -> Mapping[str, Field]:
         if self.subtype is None:
@@ -122,6 +129,10 @@ class Registry(Mapping[str, Kind]):
             for name, facet in kind.facets.items():
                 found[name] = tuple(dict.fromkeys((*found.get(name, ()), *facet.values)))
         return found
+
+    def site_sections(self) -> dict[str, Callable[[Any], Any]]:
+        """Every site.yml section a kind reads, with its parser."""
+        return {key: parse for kind in self._kinds.values() for key, parse in kind.site.items()}
 
     def facet_names(self) -> tuple[str, ...]:
         return (*self.facets(), "hazard")

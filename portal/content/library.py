@@ -125,6 +125,13 @@ class Library:
         return [item for section in self.kinds for item in self.section(lang, section, now)
                 if item.lang == lang]
 
+    def active_hazards(self, lang: str, now: dt.datetime) -> frozenset[str]:
+        """Hazards for which some kind has something in force now (Kind.active)."""
+        def compute():
+            return frozenset(hazard for kind in self.kinds.values() if kind.active
+                             for hazard in kind.active(self, lang, now))
+        return self.memo(("active-hazards", lang), now, compute)
+
     def _fallback_order(self, lang: str) -> list[str]:
         others = [code for code in self.languages if code != lang]
         return sorted(others, key=lambda code: code != self.default_lang)

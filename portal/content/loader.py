@@ -31,18 +31,18 @@ __all__ = ["MAX_FILE_BYTES", "Failure", "Source", "fingerprint", "load", "served
 
 
 def _load_site(root: Path, previous: Library | None, last_good: LastGood | None,
-               errors: list[ContentError]) -> Site:
+               errors: list[ContentError], sections) -> Site:
     """site.yml, or when it cannot be used its last good version: on disk (what any
     worker last published), else the previous load's. Raises only when there is none."""
     try:
         data = read_site(root)
-        site = parse_site(data)
+        site = parse_site(data, sections)
     except ContentError as exc:
         errors.append(exc)
         stored = last_good.get(SITE_FILE) if last_good is not None else None
         if stored is not None:
             try:
-                return parse_site(stored[1])
+                return parse_site(stored[1], sections)
             except ContentError:
                 pass
         if previous is None:
@@ -62,7 +62,7 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
     # Listed before site.yml is read: a change during the load is seen by the next check.
     entries = list(walk(root, kinds, languages, errors))
     tree = fingerprint(root, entries, errors)
-    site = _load_site(Path(root), previous, last_good, errors)
+    site = _load_site(Path(root), previous, last_good, errors, kinds.site_sections())
     site_digest = hashlib.sha256(repr(site).encode()).hexdigest()
     same_site = previous is not None and previous.site_digest == site_digest
     cache = previous.sources if same_site else {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 
 def localized(names: Mapping[str, str], lang: str, fallback: str = "en") -> str:
@@ -58,6 +58,8 @@ class Site:
     issuers: Mapping[str, Issuer]
     hotlines: tuple[Hotline, ...]
     areas: Mapping[str, Area] = field(default_factory=lambda: MappingProxyType({}))
+    # What kinds read from site.yml (Kind.site): key -> parsed value.
+    sections: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)

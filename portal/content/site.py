@@ -20,24 +20,34 @@ def read_site(root: Path) -> bytes:
         raise ContentError(SITE_FILE, 1, "", f"cannot read: {exc.strerror}") from None
 
 
-def load_site(root: Path) -> Site:
-    return parse_site(read_site(root))
+def load_site(root: Path, sections=None) -> Site:
+    return parse_site(read_site(root), sections)
 
 
-def parse_site(data: bytes) -> Site:
-    """The settings in ``data``; raises a ContentError naming the line and field."""
+def names(value) -> MappingProxyType:
+    """A name per language (``{en: Flood, zh: 洪涝}``; a bare string is English)."""
+    if isinstance(value, str):
+        value = {"en": value}
+    if not isinstance(value, dict) or not value or not all(
+            isinstance(v, (str, int)) for v in value.values()):
+        raise FieldError("must map language codes to names, for example {en: Flood, zh: 洪涝}")
+    return MappingProxyType({str(k): str(v) for k, v in value.items()})
+
+
+def parse_site(data: bytes, sections=None) -> Site:
+    """The settings in ``data``; raises a ContentError naming the line and field.
+
+    ``sections`` maps the keys kinds read (see Kind.site) to their parsers."""
     meta, lines = load_mapping(decode(data, SITE_FILE), SITE_FILE, first_line=1)
 
     def fail(field: str, message: str):
         raise ContentError(SITE_FILE, lines.get(field, 1), field, message)
 
-    def names(value, field: str) -> MappingProxyType:
-        if isinstance(value, str):
-            value = {"en": value}
-        if not isinstance(value, dict) or not value or not all(
-                isinstance(v, (str, int)) for v in value.values()):
-            fail(field, "must map language codes to names, for example {en: Flood, zh: 洪涝}")
-        return MappingProxyType({str(k): str(v) for k, v in value.items()})
+    def names_of(value, field: str) -> MappingProxyType:
+        try:
+            return names(value)
+        except FieldError as exc:
+            fail(field, str(exc))
 
     classes, hazards = {}, {}
     if not isinstance(meta.get("hazard_classes"), dict):
@@ -50,21 +60,22 @@ def parse_site(data: bytes) -> Site:
                 fail("hazard_classes", f"hazard key {key!r} is not a slug")
             if key in hazards:
                 fail("hazard_classes", f"hazard {key!r} is listed twice")
-            hazards[key] = Hazard(key, class_key, names(hazard_names, "hazard_classes"))
-        classes[class_key] = HazardClass(class_key, names(spec.get("name"), "hazard_classes"),
+            hazards[key] = Hazard(key, class_key, names_of(hazard_names, "hazard_classes"))
+        classes[class_key] = HazardClass(class_key,
+                                         names_of(spec.get("name"), "hazard_classes"),
                                          tuple(spec["hazards"]))
 
     issuers = {}
     for key, spec in (meta.get("issuers") or {}).items():
         if not isinstance(spec, dict) or "phone" not in spec:
             fail("issuers", f"issuer {key!r} needs a name and a phone")
-        issuers[key] = Issuer(key, names(spec.get("name"), "issuers"), str(spec["phone"]))
+        issuers[key] = Issuer(key, names_of(spec.get("name"), "issuers"), str(spec["phone"]))
 
     hotlines = []
     for spec in meta.get("hotlines") or []:
         if not isinstance(spec, dict) or "number" not in spec:
             fail("hotlines", "each hotline needs a number and a name")
-        hotlines.append(Hotline(str(spec["number"]), names(spec.get("name"), "hotlines")))
+        hotlines.append(Hotline(str(spec["number"]), names_of(spec.get("name"), "hotlines")))
 
     areas = {}
     spec_areas = meta.get("areas") or {}
@@ -83,12 +94,20 @@ def parse_site(data: bytes) -> Site:
         if not area_codes and not area_polygons:
             fail("areas", f"area {key!r} needs a geocode or a polygon, so alert systems can "
                           "place it")
-        areas[str(key)] = Area(str(key), names(spec["name"], "areas"), area_codes, area_polygons)
+        areas[str(key)] = Area(str(key), names_of(spec["name"], "areas"), area_codes, area_polygons)
+
+    parsed = {}
+    for key, parse in (sections or {}).items():
+        try:
+            parsed[key] = parse(meta.get(key))
+        except FieldError as exc:
+            fail(key, str(exc))
 
     return Site(
+        sections=MappingProxyType(parsed),
         areas=MappingProxyType(areas),
-        names=names(meta.get("name"), "name"),
-        office=names(meta.get("office") or meta.get("name"), "office"),
+        names=names_of(meta.get("name"), "name"),
+        office=names_of(meta.get("office") or meta.get("name"), "office"),
         hazard_classes=MappingProxyType(classes),
         hazards=MappingProxyType(hazards),
         issuers=MappingProxyType(issuers),

@@ -20,7 +20,8 @@ def common_context() -> dict:
     return {"site": lib.site, "now": now(),
             "footer_pages": lib.section(current_lang(), "pages", now()),
             "banners": banners(lib, current_lang(), now()),
-            "nav_entries": current_app.extensions.get("portal.nav", ())}
+            "nav_entries": current_app.extensions.get("portal.nav", ()),
+            "slots": current_app.extensions.get("portal.slots", {})}
 
 
 def init_app(app: Flask) -> None:

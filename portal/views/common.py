@@ -31,6 +31,17 @@ def nav_entry(app: Flask, endpoint: str, label, section: str) -> None:
     app.extensions.setdefault("portal.nav", []).append((endpoint, label, section))
 
 
+def slot(app: Flask, name: str, template: str) -> None:
+    """A template a kind adds to a named place on other pages, in registration order.
+
+    Slots the site's templates offer: ``top`` (every page, under the emergency
+    banner), ``home-top`` (the home page, right under the alerts), ``home`` (a
+    section of the home page), ``hazard`` (a hazard hub; ``hazard`` in context).
+    A kind's own templates may offer more (``plan``, ``place``: the item in context).
+    The template is included with the page's context."""
+    app.extensions.setdefault("portal.slots", {}).setdefault(name, []).append(template)
+
+
 def library() -> Library:
     # One snapshot per request, even if a reload swaps the store meanwhile.
     if "library" not in g:

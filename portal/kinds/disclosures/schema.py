@@ -11,7 +11,7 @@ from ...content.kind import Facet, Kind, SearchFields
 from ...content.model import Item
 from .model import (CERTAINTIES, LEVELS, RESPONSE_TYPES, SEVERITIES, TYPES, URGENCIES, VERDICTS,
                     Disclosure)
-from .queries import status
+from .queries import alerts, status
 from .sms import sms_problem
 
 
@@ -184,4 +184,6 @@ KIND = Kind(
     search=search_fields, facets={"type": Facet(TYPES, lambda item: (item.type,))}, links=links,
     finish=finish, ended=lambda library, item, now: status(library, item, now).ended, review=review,
     endpoint="disclosures.item", list_endpoint="disclosures.index", skeleton=skeleton,
+    active=lambda library, lang, now: {h for alert in alerts(library, lang, now)
+                                       if not alert.exercise for h in alert.hazards},
 )
