@@ -24,9 +24,10 @@ def current_lang() -> str:
     return request.accept_languages.best_match(languages()) or current_app.config["DEFAULT_LANG"]
 
 
-def language_name(code: str) -> str:
-    """A language's own name for itself, e.g. 中文 for zh."""
-    return Locale.parse(code).get_display_name(code) or code
+def language_name(code: str, in_lang: str | None = None) -> str:
+    """A language's own name for itself (中文 for zh, for the language switcher), or
+    its name in ``in_lang`` (英语 for en in Chinese text)."""
+    return Locale.parse(code).get_display_name(in_lang or code) or code
 
 
 def pull_lang(endpoint: str | None, values: dict | None) -> None:

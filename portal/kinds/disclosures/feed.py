@@ -17,11 +17,15 @@ def entry_id(base_url: str, item: Disclosure) -> str:
 
 
 def entry(item: Disclosure, site: Site, lang: str, base_url: str, url: str,
-          labels: Callable[[str, str], str]) -> feeds.Entry:
-    """``labels(kind, value)``: a readable name for a category or a field."""
+          labels: Callable[[str, str], str], language: str = "") -> feeds.Entry:
+    """``labels(kind, value)``: a readable name for a category or a field; ``language``:
+    the name of the item's language, said in the title when it is not the feed's."""
     issuer = localized(site.issuers[item.issuer].names, lang)
+    shown = title(item, lang, labels)
+    if item.lang != lang and language:
+        shown = (f"{shown}（{language}）" if lang.startswith("zh") else f"{shown} ({language})")
     return feeds.Entry(
-        id=entry_id(base_url, item), title=title(item, lang, labels), url=url,
+        id=entry_id(base_url, item), title=shown, url=url, lang=item.lang,
         published=item.published, updated=item.modified, author=issuer, summary=item.summary,
         content=_body(item, issuer, area_text(site, item, lang), labels),
         categories=tuple((kind, value, labels(kind, value)) for kind, value in _categories(item)))
