@@ -31,6 +31,10 @@ class Disclosure(Item):
     claim: str | None = None
     verdict: str | None = None
     appeared_in: tuple[str, ...] = ()
+    claim_short: str | None = None  # the claim in under 75 characters, for fact-check tools
+    claim_url: str | None = None  # where the claim appeared (first seen)
+    claim_date: dt.date | None = None  # when it first appeared
+    claim_author: str | None = None  # who spread it, as far as known ("chat group posts")
     severity: str | None = None
     urgency: str | None = None
     certainty: str | None = None

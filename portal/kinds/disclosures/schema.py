@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from ...content.fields import (COMMON, Field, areas, boolean, changes, choice, circles,
+from ...content.fields import (COMMON, Field, areas, boolean, changes, choice, circles, date,
                                datetime, geocodes, hazards, issuer, polygons, slug, text,
-                               text_list)
+                               text_list, url)
 from ...content.kind import Facet, Kind, SearchFields
 from ...content.model import Item
 from .model import (CERTAINTIES, LEVELS, RESPONSE_TYPES, SEVERITIES, TYPES, URGENCIES, VERDICTS,
@@ -43,6 +43,10 @@ BY_TYPE = {
         "claim": Field(text),
         "verdict": Field(choice(*VERDICTS)),
         "appeared_in": Field(text_list, required=False),
+        "claim_short": Field(text, required=False),
+        "claim_url": Field(url, required=False),
+        "claim_date": Field(date, required=False),
+        "claim_author": Field(text, required=False),
     },
     "alert": {
         "severity": Field(choice(*SEVERITIES)),
@@ -80,7 +84,11 @@ EXTRA = {
     "rumour-correction": (
         'claim: "The rumour exactly as it circulated."\n'
         "verdict: false            # false | misleading | unproven | true\n"
-        'appeared_in: ["Where it was seen, for example a chat group"]\n'),
+        'appeared_in: ["Where it was seen, for example a chat group"]\n'
+        '# claim_short: "The claim in under 75 characters, for fact-check tools"\n'
+        '# claim_url: https://example.com/where-it-first-appeared\n'
+        '# claim_date: 2026-11-12      # when it first appeared\n'
+        '# claim_author: Posts in local chat groups\n'),
     "alert": (
         "severity: moderate        # minor | moderate | severe | extreme\n"
         "urgency: expected         # immediate | expected | future | past | unknown\n"
@@ -105,9 +113,18 @@ def skeleton(slug_: str, now: dt.datetime, subtype: str | None) -> str:
                            now=now.isoformat(), extra=extra)
 
 
+CLAIM_SHORT = 75  # what fact-check tools show of claimReviewed
+
+
 def finish(values: dict, lang: str):
     """Alerts: what to do now is required (the older `instruction` line counts), and
-    the SMS text must fit one message."""
+    the SMS text must fit one message. Rumour corrections: a short claim is short."""
+    if values.get("type") == "rumour-correction":
+        short = values.get("claim_short")
+        if short and len(short) > CLAIM_SHORT:
+            yield "claim_short", (f"is {len(short)} characters; fact-check tools show under "
+                                  f"{CLAIM_SHORT}: say the claim in fewer words")
+        return
     if values.get("type") != "alert":
         return
     older = values.pop("instruction", None)
@@ -162,7 +179,11 @@ def links(item: Disclosure, find: Callable[[str, str, str], Item | None]):
 
 
 def review(library, item: Disclosure, now: dt.datetime):
-    """A promised update whose time has passed with no newer disclosure in its chain."""
+    """A promised update whose time has passed with no newer disclosure in its chain;
+    a long claim with no short form for fact-check tools."""
+    if item.claim and len(item.claim) > CLAIM_SHORT and not item.claim_short:
+        yield "claim", (f"is {len(item.claim)} characters and fact-check tools show under "
+                        f"{CLAIM_SHORT}: add claim_short, the claim in a few words")
     promised = item.next_update
     if promised is None or item.draft or promised >= now:
         return
