@@ -59,18 +59,44 @@ CARRIED_ARGS = ("q", "kind", "hazard", "type", "page")
 
 
 def alternates(absolute: bool = True) -> list[tuple[str, str]]:
-    """(lang, URL) of this page in every language: absolute and without a query
-    for hreflang links, like the canonical address; relative, keeping the search
-    and filters, for the language switcher, which must also work on a mirror."""
+    """(lang, URL) of this page in other languages.
+
+    Absolute and without a query for hreflang links, like the canonical address,
+    and only in the languages the page is written in: an item with no Chinese
+    version shows its English text under /zh/, which must not call itself zh.
+    Relative, keeping the search and filters, for the language switcher (which must
+    also work on a mirror), in every language; on a page that matched no route (a
+    404), each language's home page."""
     if request.endpoint is None or request.url_rule is None or "lang" not in request.url_rule.arguments:
-        return []
+        if absolute:
+            return []
+        return [(code, url_for("site.home", lang=code)) for code in languages()]
     args = dict(request.view_args or {})
+    codes = languages()
     if absolute:
         build = absolute_url
+        written = written_languages(request.endpoint, args.get("slug"))
+        if written is not None:
+            codes = [code for code in codes if code in written]
     else:
         build = url_for
         args.update((name, request.args[name]) for name in CARRIED_ARGS if name in request.args)
-    return [(code, build(request.endpoint, **{**args, "lang": code})) for code in languages()]
+    return [(code, build(request.endpoint, **{**args, "lang": code})) for code in codes]
+
+
+def written_languages(endpoint: str, slug: str | None) -> set[str] | None:
+    """The languages an item page is written in (None: not an item page, or none)."""
+    if slug is None:
+        return None
+    library = g.get("library") or get_store().library
+    now = g.get("now") or get_store().now()
+    for kind in library.kinds.values():
+        if kind.endpoint == endpoint:
+            item = library.find(library.default_lang, kind.name, slug, now)
+            if item is None:
+                return None
+            return {version.lang for version in library.translations(item, now)}
+    return None
 
 
 def page_url() -> str:

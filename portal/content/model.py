@@ -58,6 +58,8 @@ class Site:
     issuers: Mapping[str, Issuer]
     hotlines: tuple[Hotline, ...]
     areas: Mapping[str, Area] = field(default_factory=lambda: MappingProxyType({}))
+    # A name of at most 16 characters per language (OpenSearch ShortName).
+    short_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # What kinds read from site.yml (Kind.site): key -> parsed value.
     sections: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 

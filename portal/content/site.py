@@ -108,11 +108,29 @@ def parse_site(data: bytes, sections=None) -> Site:
         areas=MappingProxyType(areas),
         names=names_of(meta.get("name"), "name"),
         office=names_of(meta.get("office") or meta.get("name"), "office"),
+        short_names=short_names(meta, fail, names_of),
         hazard_classes=MappingProxyType(classes),
         hazards=MappingProxyType(hazards),
         issuers=MappingProxyType(issuers),
         hotlines=tuple(hotlines),
     )
+
+
+SHORT_NAME = 16  # OpenSearch ShortName: at most 16 characters
+
+
+def short_names(meta, fail, names_of) -> MappingProxyType:
+    """The name a browser shows for the site's search (and an installed app), per
+    language: ``short_name`` when given, else the full name when it is short enough."""
+    if meta.get("short_name") is None:
+        full = names_of(meta.get("name"), "name")
+        return MappingProxyType({k: v for k, v in full.items() if len(v) <= SHORT_NAME})
+    found = names_of(meta["short_name"], "short_name")
+    for lang, name in found.items():
+        if len(name) > SHORT_NAME:
+            fail("short_name", f"{lang}: {name!r} is {len(name)} characters; at most "
+                               f"{SHORT_NAME} fit a browser's search box")
+    return found
 
 
 def with_references(site: Site, previous: Site | None, items) -> Site:
