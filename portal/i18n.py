@@ -1,10 +1,13 @@
 """Languages: the /<lang>/ URL prefix, Flask-Babel, and locale-aware helpers."""
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from pathlib import Path
 
 from babel import Locale
 from flask import Flask, abort, current_app, g, request, url_for
+from markupsafe import Markup, escape
 from flask_babel import Babel, format_date
 
 from .content import localized
@@ -44,13 +47,40 @@ def add_lang(endpoint: str, values: dict) -> None:
     values.setdefault("lang", current_lang())
 
 
+FULL_WIDTH_PUNCTUATION = "：；，。、！？）」』】"
+
+
+def spaced(label: str) -> Markup:
+    """A label and the space before what follows it, unless the label ends with
+    full-width punctuation ("传播渠道：在…", not "传播渠道： 在…")."""
+    label = str(label)
+    text = escape(label)
+    return text if label.endswith(tuple(FULL_WIDTH_PUNCTUATION)) else text + Markup(" ")
+
+
 def format_when(value) -> str:
-    """A date-time in its own offset, e.g. 'November 18, 2026 09:30 (UTC+08:00)'."""
+    """A date-time in its own offset, e.g. '18 November 2026 09:30'; the offset
+    ('(UTC+01:00)') is said only when it is not the district's own at that moment."""
     if not value:
         return ""
+    shown = f"{format_date(value.date(), 'long')} {value.strftime('%H:%M')}"
+    zone = site_zone()
+    if zone is not None and value.utcoffset() == value.astimezone(zone).utcoffset():
+        return shown
     offset = value.strftime("%z")
-    return (f"{format_date(value.date(), 'long')} {value.strftime('%H:%M')} "
-            f"(UTC{offset[:3]}:{offset[3:]})")
+    return f"{shown} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def site_zone() -> dt.tzinfo | None:
+    name = get_store().library.site.timezone
+    return zoneinfo.ZoneInfo(name) if name else None
+
+
+def site_locale() -> str:
+    """The locale of this request's language, as site.yml sets it (en_GB), else the
+    language code itself. Catalogues are found by language (zh_Hans_CN finds zh)."""
+    lang = current_lang()
+    return get_store().library.site.locales.get(lang, lang)
 
 
 # Query arguments a page may carry over to its other languages: the documented
@@ -114,7 +144,7 @@ def catalogue_directories(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> None:
-    Babel(app, locale_selector=current_lang,
+    Babel(app, locale_selector=site_locale,
           default_translation_directories=catalogue_directories(app))
     app.jinja_env.globals.update(
         languages=languages, language_name=language_name, alternates=alternates, page_url=page_url,
@@ -123,5 +153,6 @@ def init_app(app: Flask) -> None:
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",
         when=format_when,
         pair_with=lambda key, names: (key, names[key]),
+        spaced=spaced,
         loc=lambda names: localized(names, current_lang(), app.config["DEFAULT_LANG"]),
     )
