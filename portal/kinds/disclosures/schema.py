@@ -180,7 +180,8 @@ def links(item: Disclosure, find: Callable[[str, str, str], Item | None]):
 
 
 def response_links(item: Disclosure, find):
-    if not item.plan:
+    """Checked once it is no longer a draft: a skeleton names a plan the site may not have."""
+    if not item.plan or item.draft:
         return
     plan = find(item.lang, "plans", item.plan)
     if plan is None:
@@ -191,7 +192,7 @@ def response_links(item: Disclosure, find):
         yield "level", (f"plan {item.plan!r} defines no level {item.level!r}; its levels: "
                         f"{', '.join(defined) or 'none'}")
     every = getattr(find, "every", None)
-    if item.action in ("adjust", "end") and not item.draft and every is not None:
+    if item.action in ("adjust", "end") and every is not None:
         earlier = [other for other in every("disclosures")
                    if other.lang == item.lang and other.type == "response"
                    and other.plan == item.plan and not other.draft and other.action
