@@ -459,8 +459,11 @@ def test_a_response_disclosure_page_names_its_plan_and_level(walk):
     page = client.get("/en/disclosures/brook-raise").get_data(as_text=True)
     assert 'href="/en/plans/brook-flood#level-III"' in page
     assert "Response level changed" in text(page) and "Level III (" in text(page)
+    assert "This response level is in force now." in text(page)
+    earlier = text(client.get("/en/disclosures/brook-activate").get_data(as_text=True))
+    assert "This response level is no longer in force" in earlier
     zh = client.get("/zh/disclosures/brook-raise").get_data(as_text=True)
-    assert "调整响应级别" in text(zh)
+    assert "调整响应级别" in text(zh) and "该响应级别目前正在实施" in text(zh)
     listing = client.get("/en/disclosures/?type=response").get_data(as_text=True)
     assert all(f'href="/en/disclosures/{slug}"' in listing
                for slug in ("brook-activate", "brook-raise"))
