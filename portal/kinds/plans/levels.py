@@ -62,7 +62,14 @@ def parse(value: Any) -> MappingProxyType:
     return MappingProxyType(found)
 
 
+_DEFAULT: list = []
+
+
 def of(site) -> MappingProxyType:
     """The response levels a site defines (the default scale if it names none)."""
     found = site.sections.get("response_levels") if site is not None else None
-    return found if found is not None else parse(None)
+    if found is not None:
+        return found
+    if not _DEFAULT:
+        _DEFAULT.append(parse(None))
+    return _DEFAULT[0]
