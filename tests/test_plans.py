@@ -512,3 +512,32 @@ def test_bundled_cold_wave_response_is_in_force_and_flood_response_ended(bundled
         "Response ended", "Response level changed", "Response activated"]
     feed = feedparser.parse(client.get("/zh/feeds/response.atom").data)
     assert len(feed.entries) == 4
+
+
+def test_a_response_published_live_shows_without_a_restart(content_dir, make_app, clock):
+    for lang in ("en", "zh"):
+        write(content_dir / f"{lang}/plans/brook-flood.md", PLAN[lang])
+    app = make_app(content_dir, RELOAD_INTERVAL=60, RELOAD_SETTLE=0.01)
+    watcher = app.extensions["portal.watcher"]
+    client = app.test_client()
+    assert top_lines(client.get("/en/").get_data(as_text=True)) == []
+
+    write(content_dir / "en/disclosures/live-on.md",
+          response("Live on", at(20, 11), "activate", "II"))
+    assert watcher.check()
+    [line] = top_lines(client.get("/en/").get_data(as_text=True))
+    assert line.startswith("Level II emergency response to the Brookvale flooding")
+
+    # A mistaken change is named and does not move the level in force.
+    bad = write(content_dir / "en/disclosures/live-typo.md",
+                response("Live typo", at(20, 11, 30), "adjust", "II", plan="brook-flod"))
+    assert watcher.check()
+    assert [e.field for e in app.extensions["portal.store"].library.errors] == ["plan"]
+    assert current_levels(client.get("/en/plans/brook-flood").get_data(as_text=True)) == ["II"]
+    bad.unlink()
+
+    write(content_dir / "en/disclosures/live-off.md", response("Live off", at(20, 11, 45), "end"))
+    assert watcher.check()
+    assert app.extensions["portal.store"].library.errors == ()
+    assert top_lines(client.get("/en/").get_data(as_text=True)) == []
+    assert top_lines(client.get("/zh/").get_data(as_text=True)) == []
