@@ -72,3 +72,11 @@ def test_top_line_leads_to_what_residents_should_do(page, plans_server, lang):
     residents = page.js("const el = document.querySelector('#level-IV .residents');"
                         " return el && el.getBoundingClientRect().top;")
     assert residents is not None and 0 <= residents <= 800  # on screen once there
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("path", ["/hazards/cold-wave",
+                                  "/disclosures/flood-response-raised-to-level-iii",
+                                  "/disclosures/?type=response"])
+def test_pages_that_show_responses_at_360px(page, plans_server, lang, path):
+    check_phone_page(page, plans_server(f"/{lang}{path}"))
