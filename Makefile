@@ -41,7 +41,7 @@ messages: install
 	$(EXTRACT) --ignore-dirs '.* ._ $(OWN_KINDS)' -o translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
 	@for kind in $(OWN_KINDS); do dir=portal/kinds/$$kind/translations; \
-		$(EXTRACT) -o $$dir/messages.pot portal/kinds/$$kind \
+		$(subst babel.cfg,babel-kind.cfg,$(EXTRACT)) -o $$dir/messages.pot portal/kinds/$$kind \
 		&& $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $$dir/messages.pot -d $$dir; done
 
 index: install translations

@@ -77,6 +77,7 @@ class Kind:
     finish: Callable[[dict, str], Iterable[tuple[str, str]]] | None = None
     # Checks that need the other items (a `supersedes` target, say): yields (field, message).
     # ``find(lang, kind, slug)`` gives an item in that language or, failing that, another.
+    # ``find.every(kind)`` lists every item of a kind, in every language.
     links: Callable[[Item, Callable[[str, str, str], Item | None]],
                     Iterable[tuple[str, str]]] | None = None
     # `portal check` advice on one loaded item that needs the library and the time

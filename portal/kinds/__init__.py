@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Flask
 
 from ..content.kind import Registry
-from . import disclosures, guides, pages
+from . import disclosures, guides, pages, plans
 
-PACKAGES = (guides, disclosures, pages)
+PACKAGES = (guides, disclosures, plans, pages)
 
 
 def registry() -> Registry:

@@ -18,14 +18,14 @@ from ...outputs import cached, last_modified
 from ...urls import absolute_url
 from ...views.common import lang, library, now
 from . import cap, feed, queries
-from .labels import EXERCISE, FIELD, LEVEL, SEVERITY, TYPE, TYPE_PLURAL, VERDICT
+from .labels import ACTION, EXERCISE, FIELD, LEVEL, SEVERITY, TYPE, TYPE_PLURAL, VERDICT
 from .model import TYPES
 from .views import bp
 
 MEDIA_TYPES = feeds.MEDIA_TYPES
 CAP_TYPE = "application/cap+xml"
 LABELS = {"type": TYPE, "verdict": VERDICT, "severity": SEVERITY, "level": LEVEL,
-          "exercise": {"true": EXERCISE}, "field": FIELD}
+          "exercise": {"true": EXERCISE}, "field": FIELD, "action": ACTION}
 
 
 def label(kind: str, value: str) -> str:
