@@ -1,0 +1,32 @@
+"""Where to go: shelters, relief-supply points and other places, with a map that needs
+no network."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .schema import KIND
+
+__all__ = ["KIND", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from ...outputs import warmer
+    from ...views.common import library, nav_entry, now, register_labels, slot
+    from . import outputs, queries, views
+    from .labels import LABELS
+    from .schema import use_clock
+
+    use_clock(app.extensions["portal.store"].now)
+    app.register_blueprint(views.bp)
+    register_labels(app, LABELS)
+    nav_entry(app, "places.index", _l("Where to go"), "places.")
+    warmer(app, outputs.warm)
+    app.extensions.setdefault("portal.freeze", []).append(outputs.frozen)
+    app.jinja_env.globals.update(
+        place_area=views.area_name, place_status=views.status_label,
+        place_geo=views.geo_uri, place_osm=views.osm_url, place_tel=views.tel_uri,
+        place_status_stale=lambda item: queries.status_stale(library(), item, now()),
+        place_unverified=lambda item: queries.unverified(library(), item, now()),
+        place_age=lambda item: queries.age(item, now()))
