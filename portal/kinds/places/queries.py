@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ...content import Library
 from . import geo
-from .model import Place
+from .model import TYPES, Place
 from .schema import days_of
 
 STATUS_AGE_LIMIT = dt.timedelta(days=1)
@@ -41,16 +41,21 @@ def serving(library: Library, lang: str, now: dt.datetime, hazard: str) -> list[
     return places(library, lang, now, hazard=hazard)
 
 
-def open_for_active(library: Library, lang: str, now: dt.datetime) -> list[tuple[str, list[Place]]]:
-    """(hazard, open places serving it) for each hazard something is in force for."""
+def open_for_active(library: Library, lang: str,
+                    now: dt.datetime) -> tuple[list[str], list[tuple[Place, list[str]]]]:
+    """(hazards something is in force for, in site.yml's order; the open places serving
+    any of them with the ones each serves), by type (shelters first), then those serving
+    most of them."""
     active = library.active_hazards(lang, now)
-    result = []
-    for hazard in library.site.hazards:  # site.yml's order
-        if hazard in active:
-            found = [p for p in places(library, lang, now, hazard=hazard) if p.is_open]
-            if found:
-                result.append((hazard, found))
-    return result
+    hazards = [h for h in library.site.hazards if h in active]
+    found = []
+    for place in places(library, lang, now, status="open"):
+        served = [h for h in hazards if h in place.hazards]
+        if served:
+            found.append((place, served))
+    found.sort(key=lambda entry: (TYPES.index(entry[0].type), -len(entry[1]),
+                                  entry[0].title.casefold()))
+    return [h for h in hazards if any(h in served for _, served in found)], found
 
 
 def status_stale(library: Library, place: Place, now: dt.datetime) -> bool:
