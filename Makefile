@@ -29,6 +29,8 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 KIND_CATALOGUES := $(wildcard portal/kinds/*/translations)
 OWN_KINDS := $(patsubst portal/kinds/%/translations,%,$(KIND_CATALOGUES))
 EXTRACT := $(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy_gettext -k _l
+# Within a kind package, paths are relative to the package: its own mapping.
+EXTRACT_KIND := $(subst babel.cfg,babel-kinds.cfg,$(EXTRACT))
 
 translations: install
 	@for dir in translations $(KIND_CATALOGUES); do \
@@ -41,7 +43,7 @@ messages: install
 	$(EXTRACT) --ignore-dirs '.* ._ $(OWN_KINDS)' -o translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
 	@for kind in $(OWN_KINDS); do dir=portal/kinds/$$kind/translations; \
-		$(EXTRACT) -o $$dir/messages.pot portal/kinds/$$kind \
+		$(EXTRACT_KIND) -o $$dir/messages.pot portal/kinds/$$kind \
 		&& $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $$dir/messages.pot -d $$dir; done
 
 index: install translations
