@@ -13,10 +13,10 @@ from html import escape
 from . import geo
 from .model import Place
 
-WIDTH = 640
-PAD = 22
+WIDTH = 480
+PAD = 20
 LEGEND_ROW = 24
-MARKER = 11  # marker radius
+MARKER = 13  # marker radius
 
 STATUS_COLOUR = {"open": "#1a7f37", "standby": "#0b5cad", "full": "#a34700",
                  "closed": "#555555", None: "#333333"}
@@ -50,6 +50,25 @@ def _shape(type_: str, x: float, y: float, r: float) -> str:
     # assembly-point, and anything else: a circle
     return (f"M{x - r:.1f},{y:.1f} A{r:.1f},{r:.1f} 0 1 0 {x + r:.1f},{y:.1f} "
             f"A{r:.1f},{r:.1f} 0 1 0 {x - r:.1f},{y:.1f} Z")
+
+
+def _area_name(pts, marks, name: str) -> str:
+    """The area's name inside one corner of its box: the corner farthest from any marker."""
+    left, right = min(x for x, _ in pts), max(x for x, _ in pts)
+    top, bottom = min(y for _, y in pts), max(y for _, y in pts)
+    width = len(name) * 8.5 + 6
+    corners = [(left + 6, top + 17, "start", left + 6 + width / 2),
+               (right - 6, top + 17, "end", right - 6 - width / 2),
+               (left + 6, bottom - 7, "start", left + 6 + width / 2),
+               (right - 6, bottom - 7, "end", right - 6 - width / 2)]
+
+    def clearance(corner) -> float:
+        _, y, _, middle = corner
+        return min((max(abs(mx - middle) - width / 2, 0) + max(abs(my - (y - 5)) - 7, 0)
+                    for mx, my in marks), default=1e9)
+    x, y, anchor, _ = max(corners, key=clearance)
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="14" '
+            f'font-weight="bold" fill="{LABEL}">{escape(name)}</text>')
 
 
 class Projection:
@@ -96,19 +115,18 @@ def render(site, lang: str, places: Sequence[Place], *, title: str, description:
     out.append(f'<title id="{ident}-title">{escape(title)}</title>')
     out.append(f'<desc id="{ident}-desc">{escape(description)}</desc>')
     out.append(f'<rect width="{WIDTH}" height="{height:.0f}" fill="#ffffff"/>')
-    labels = {}
+    marks = [project(*p.location) for p in places]
+    named = set()
     for key, poly in polygons:
-        pts = " ".join("{:.1f},{:.1f}".format(*project(lat, lon)) for lat, lon in poly)
+        pts = [project(lat, lon) for lat, lon in poly]
         strong = key == highlight_area
-        out.append(f'<polygon points="{pts}" fill="{"#dde8f3" if strong else AREA_FILL}" '
+        out.append(f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in pts)}" '
+                   f'fill="{"#dde8f3" if strong else AREA_FILL}" '
                    f'stroke="{AREA_STROKE}" stroke-width="{3 if strong else 1.5}" '
                    f'stroke-linejoin="round"/>')
-        labels.setdefault(key, geo.centroid(poly))
-    for key, (lat, lon) in labels.items():
-        x, y = project(lat, lon)
-        out.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="15" '
-                   f'font-weight="bold" fill="{LABEL}" fill-opacity="0.55">'
-                   f'{escape(area_name(key))}</text>')
+        if key not in named:
+            named.add(key)
+            out.append(_area_name(pts, marks, area_name(key)))
     for number, place in enumerate(places, 1):
         x, y = project(*place.location)
         colour = STATUS_COLOUR.get(place.status, STATUS_COLOUR[None])
@@ -120,7 +138,7 @@ def render(site, lang: str, places: Sequence[Place], *, title: str, description:
                    f'stroke="#ffffff" stroke-width="2"/>'
                    f'<path d="{_shape(place.type, x, y, MARKER + 2)}" fill="none" '
                    f'stroke="{colour}" stroke-width="1.5"{dash}/>'
-                   f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" '
+                   f'<text x="{x:.1f}" y="{y + 4.5:.1f}" text-anchor="middle" font-size="13" '
                    f'font-weight="bold" fill="#ffffff">{number}</text></g>')
     if places:
         y = map_height + LEGEND_ROW
@@ -129,10 +147,8 @@ def render(site, lang: str, places: Sequence[Place], *, title: str, description:
         entries = [(_shape(t, 0, 0, 7), "#333333", type_label(t)) for t in types]
         entries += [(_shape("assembly-point", 0, 0, 7), STATUS_COLOUR.get(s, "#333333"),
                      status_label(s)) for s in statuses]
-        split = math.ceil(len(types) / 2)
         rows = [entries[i:i + 2] for i in range(0, len(types), 2)] + \
                [entries[len(types) + i:len(types) + i + 2] for i in range(0, len(statuses), 2)]
-        del split
         for row in rows:
             y += LEGEND_ROW
             for column, (path, colour, text) in enumerate(row):
