@@ -112,8 +112,8 @@ SCHEMA = {
 def finish(values: dict, lang: str):
     """A status says when it was last confirmed, and that moment has happened."""
     if values.get("status") and not values.get("status_updated"):
-        yield "status_updated", ("required with a status: when it was last confirmed, for "
-                                 "example 2026-11-20T08:00:00+08:00")
+        yield "status", ("needs a valid status_updated beside it: when the status was last "
+                         "confirmed, for example status_updated: 2026-11-20T08:00:00+08:00")
     updated = values.get("status_updated")
     if updated is not None:
         now = _clock[0]()
