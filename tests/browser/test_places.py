@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.print_page_options import PrintOptions
 
 from portal import create_app, prepare
 from tests.conftest import Clock
@@ -67,17 +68,20 @@ def test_places_pages_have_no_axe_violations_and_fit_the_screen(page, bundled_se
 
 
 @pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("area", ["old-town", ""])  # an area, and the whole district
 def test_the_print_sheet_is_one_a4_page_with_the_map_and_the_list(page, bundled_server,
-                                                                  screenshots, lang):
+                                                                  screenshots, lang, area):
     page.size(WIDTHS[-1])
-    assert page.open(bundled_server(PAGES["print"].format(lang=lang))) == 200
+    assert page.open(bundled_server(f"/{lang}/places/print?area={area}")) == 200
     page.media("print")
     visible = page.js("""return ['svg.places-map', '.sheet-list', 'h1'].map(
         s => document.querySelector(s).checkVisibility())""")
     assert visible == [True, True, True]
     assert page.js("return document.querySelector('.site-header').checkVisibility()") is False
-    pdf = base64.b64decode(page.driver.print_page())
-    (screenshots / f"places-print-{lang}.pdf").write_bytes(pdf)
+    a4 = PrintOptions()
+    a4.page_width, a4.page_height = 21.0, 29.7  # centimetres
+    pdf = base64.b64decode(page.driver.print_page(a4))
+    (screenshots / f"places-print-{area or 'district'}-{lang}.pdf").write_bytes(pdf)
     assert _page_count(pdf) == 1, "the sheet does not fit one A4 page"
 
 

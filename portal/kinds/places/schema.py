@@ -189,8 +189,6 @@ status_updated: {now}
 verified: {today}          # the day the details were last checked
 draft: true                # remove this line to publish
 ---
-## How to get there
-
 Write directions from a landmark everyone knows: the bus stop, the entrance to use.
 """
 
