@@ -54,7 +54,7 @@ def format_when(value) -> str:
 
 # Query arguments a page may carry over to its other languages: the documented
 # filters and paging, nothing else a link (or an attacker) appended.
-CARRIED_ARGS = ("q", "kind", "hazard", "type", "page")
+CARRIED_ARGS = ("q", "kind", "hazard", "type", "page", "area", "status", "near")
 
 
 def alternates(absolute: bool = True) -> list[tuple[str, str]]:
