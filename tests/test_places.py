@@ -24,7 +24,7 @@ from geojson_pydantic import FeatureCollection
 
 from portal import create_app
 from portal.cli import check_command, new_command
-from tests.conftest import Clock, write
+from tests.conftest import write
 from tests.gunicorn import Gunicorn, fetch
 
 BUNDLED = Path(__file__).resolve().parent.parent / "content"
@@ -390,9 +390,10 @@ def test_an_old_status_shows_its_age_only_while_a_hazard_it_serves_is_in_force(m
     # Serves the cold wave, confirmed on 20 November: two days old on the 22nd.
     html = client.get("/en/places/north-hill-gymnasium-shelter").get_data(as_text=True)
     assert "This status was last confirmed 2 days ago." in html
-    # Serves only earthquakes, fire, gas and chemicals; gas leaks are in the cold
-    # wave warning, so the assembly point's age shows too; the Wharf relief point
-    # (floods and typhoons) does not.
+    # The warning names gas leaks too: an assembly point for gas leaks shows its age.
+    square = client.get("/en/places/riverside-square-assembly-point").get_data(as_text=True)
+    assert "This status was last confirmed 2 days ago." in square
+    # The Wharf relief point serves floods and typhoons only: no age, however old.
     relief = client.get("/en/places/wharf-relief-point").get_data(as_text=True)
     assert "last confirmed" not in relief
     # Before the warning nothing is in force: no age, however old.
@@ -619,7 +620,7 @@ def gunicorn_server(tmp_path, site_copy):
         server.stop()
 
 
-def _shows_full(port: int, slug: str, title: str) -> bool:
+def _shows_full(port: int, slug: str) -> bool:
     """Page, list, map and GeoJSON all say full, on requests spread over the workers."""
     for _ in range(4):
         status, page = fetch(port, f"/en/places/{slug}")
@@ -645,8 +646,7 @@ def _shows_full(port: int, slug: str, title: str) -> bool:
 def test_open_to_full_shows_everywhere_within_two_seconds_under_gunicorn(gunicorn_server,
                                                                          site_copy):
     port, slug = gunicorn_server, "north-hill-gymnasium-shelter"
-    title = bundled_places()[slug]["title"]
-    assert not _shows_full(port, slug, title)
+    assert not _shows_full(port, slug)
     path = site_copy / f"en/places/{slug}.md"
     now = dt.datetime.now(dt.timezone.utc).astimezone(TZ).replace(microsecond=0)
     changed = re.sub(r"status_updated: .*", f"status_updated: {now.isoformat()}",
@@ -656,9 +656,9 @@ def test_open_to_full_shows_everywhere_within_two_seconds_under_gunicorn(gunicor
     staged.replace(path)  # one rename, as editors and sync tools save
     started = time.monotonic()
     while time.monotonic() - started < 10:
-        if _shows_full(port, slug, title):
+        if _shows_full(port, slug):
             break
         time.sleep(0.05)
     elapsed = time.monotonic() - started
-    assert _shows_full(port, slug, title), "never shown as full"
+    assert _shows_full(port, slug), "never shown as full"
     assert elapsed < 2.0, f"shown as full only after {elapsed:.2f} s"

@@ -29,7 +29,8 @@
                                  parseFloat(item.getAttribute("data-lon")));
         var shown = item.querySelector(".js-distance");
         if (shown) {
-          shown.textContent = button.getAttribute("data-km").replace("{km}", item.placeKm.toFixed(1));
+          shown.textContent = button.getAttribute("data-km")
+            .replace("{km}", item.placeKm.toFixed(1));
           shown.hidden = false;
         }
       });
