@@ -264,6 +264,7 @@ def test_geojson_is_an_rfc7946_feature_collection_of_lon_lat_points(client):
         data = json.loads(response.data)
         FeatureCollection.model_validate(data)  # RFC 7946 structure
         assert data["type"] == "FeatureCollection" and "crs" not in data  # no crs in 7946
+        west, south, east, north = data["bbox"]
         places = bundled_places(lang)
         assert {f["properties"]["slug"] for f in data["features"]} == set(places)
         for feature in data["features"]:
@@ -272,6 +273,7 @@ def test_geojson_is_an_rfc7946_feature_collection_of_lon_lat_points(client):
             lon, lat = feature["geometry"]["coordinates"]  # RFC 7946: longitude first
             assert [lat, lon] == place["location"]
             assert -180 <= lon <= 180 and -90 <= lat <= 90
+            assert west <= lon <= east and south <= lat <= north
             props = feature["properties"]
             for field in ("title", "type", "address", "area", "status", "hours"):
                 assert props[field] == place[field], field

@@ -9,13 +9,15 @@ import time
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
+from selenium.webdriver.support.ui import Select
 
 from portal import create_app, prepare
 from tests.conftest import Clock
 
 from .conftest import LiveServer
-from .helpers import LANGS, WIDTHS, dump, format_violations, is_problem
+from .helpers import LANGS, WIDTHS, Page, dump, format_violations, is_problem
 
 BUNDLED = Path(__file__).resolve().parents[2] / "content"
 # During the bundled cold wave warning (21 to 25 November): places show their age.
@@ -125,3 +127,17 @@ def test_use_my_location_sorts_in_the_browser_and_sends_nothing(page, bundled_se
         assert opened == sorted(opened, reverse=True)
     finally:
         driver.execute_cdp_cmd("Emulation.clearGeolocationOverride", {})
+
+
+def test_nearest_works_without_javascript(browser_without_js, bundled_server):
+    driver = browser_without_js
+    page = Page(driver)
+    page.size(WIDTHS[0])
+    assert page.open(bundled_server("/zh/places/")) == 200
+    assert not driver.find_element(By.CSS_SELECTOR, ".use-location").is_displayed()
+    Select(driver.find_element(By.ID, "near-area")).select_by_value("north-hill")
+    driver.find_element(By.CSS_SELECTOR, ".nearest button[type=submit]").click()
+    assert driver.current_url.endswith("/zh/places/?near=north-hill")
+    first = driver.find_element(By.CSS_SELECTOR, "#places-list > li h2 a").text
+    # Next to the middle of North Hill, and open.
+    assert first == "北山体育馆避难场所"

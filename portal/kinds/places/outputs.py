@@ -53,11 +53,15 @@ def _all() -> list[Place]:
 
 def build_geojson() -> bytes:
     """RFC 7946: a FeatureCollection of Points, positions [longitude, latitude]."""
+    found = _all()
     features = [{"type": "Feature", "id": p.slug,
                  "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
-                 "properties": properties(p)} for p in _all()]
-    return json.dumps({"type": "FeatureCollection", "features": features},
-                      ensure_ascii=False, separators=(",", ":")).encode()
+                 "properties": properties(p)} for p in found]
+    collection = {"type": "FeatureCollection", "features": features}
+    if found:  # RFC 7946 section 5: [west, south, east, north]
+        collection["bbox"] = [min(p.lon for p in found), min(p.lat for p in found),
+                              max(p.lon for p in found), max(p.lat for p in found)]
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def build_csv() -> bytes:
