@@ -144,11 +144,10 @@ def render(site, lang: str, places: Sequence[Place], *, title: str, description:
         y = map_height + LEGEND_ROW
         out.append(f'<text x="{PAD}" y="{y:.0f}" font-size="13" font-weight="bold" '
                    f'fill="{LABEL}">{escape(legend_title)}</text>')
-        entries = [(_shape(t, 0, 0, 7), "#333333", type_label(t)) for t in types]
-        entries += [(_shape("assembly-point", 0, 0, 7), STATUS_COLOUR.get(s, "#333333"),
-                     status_label(s)) for s in statuses]
-        rows = [entries[i:i + 2] for i in range(0, len(types), 2)] + \
-               [entries[len(types) + i:len(types) + i + 2] for i in range(0, len(statuses), 2)]
+        kinds = [(_shape(t, 0, 0, 7), "#333333", type_label(t)) for t in types]
+        colours = [(_shape("assembly-point", 0, 0, 7), STATUS_COLOUR.get(s, "#333333"),
+                    status_label(s)) for s in statuses]
+        rows = [group[i:i + 2] for group in (kinds, colours) for i in range(0, len(group), 2)]
         for row in rows:
             y += LEGEND_ROW
             for column, (path, colour, text) in enumerate(row):
