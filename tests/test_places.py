@@ -440,6 +440,13 @@ def test_home_shows_open_places_for_what_is_in_force_right_under_the_alerts(make
     quiet = make_app(site_copy).test_client().get("/en/").get_data(as_text=True)
     assert "home-places-title" not in quiet
 
+    clock.now = dt.datetime(2026, 11, 11, 12, 0, tzinfo=TZ)  # the heavy rain warnings
+    rain = make_app(site_copy).test_client().get("/en/").get_data(as_text=True)
+    section = rain.split('id="home-places-title"', 1)[1].split("</section>")[0]
+    shown = re.findall(r'href="/en/places/([a-z0-9-]+)"', section)
+    flood = [s for s, p in places.items() if p["status"] == "open" and "flood" in p["hazards"]]
+    assert shown and set(shown) <= set(flood)
+
 
 def test_hazard_hubs_list_the_places_that_serve_them(client):
     places = bundled_places()
@@ -509,7 +516,6 @@ def test_freeze_writes_the_map_and_the_open_data(bundled, tmp_path):
 
 
 def test_portal_new_place_writes_a_skeleton_that_loads(make_app, clock, site_copy):
-    clock.now = dt.datetime.now(dt.timezone.utc)  # `portal new` writes the time it runs
     app = create_app({"TESTING": True, "CONTENT_DIR": str(site_copy), "CLOCK": clock})
     result = app.test_cli_runner().invoke(new_command, ["place", "ferry-terminal-shelter"])
     assert result.exit_code == 0, result.output
@@ -540,6 +546,9 @@ verified: 2026-11-10
 Walk along Ferry Road to the terminal.
 """
 
+# Content is checked when it is read, against the real time (the test clock only says
+# what the pages show).
+REAL_NOW = dt.datetime.now(TZ).replace(microsecond=0)
 BAD = {
     "outside the district": ("location", "location: [30.245, 120.150]",
                              "location: [31.230, 121.470]", "outside the district"),
@@ -558,7 +567,7 @@ BAD = {
         "status", "status_updated: 2026-11-20T08:00:00+08:00\n", "", "status_updated"),
     "status_updated in the future": (
         "status_updated", "status_updated: 2026-11-20T08:00:00+08:00",
-        "status_updated: 2026-11-21T08:00:00+08:00", "in the future"),
+        f"status_updated: {(REAL_NOW + dt.timedelta(hours=1)).isoformat()}", "in the future"),
     "status_updated without offset": (
         "status_updated", "status_updated: 2026-11-20T08:00:00+08:00",
         "status_updated: 2026-11-20T08:00:00", "offset"),
@@ -587,13 +596,29 @@ def test_bad_input_is_named_with_path_line_and_field_and_the_rest_keeps_serving(
     assert client.get("/en/places.geojson").status_code == 200
 
 
-def test_a_good_place_loads(make_app, clock, site_copy):
+@pytest.mark.parametrize("updated", ["2026-11-20T08:00:00+08:00",
+                                     # An editor's clock a minute fast is not "the future".
+                                     (REAL_NOW + dt.timedelta(minutes=1)).isoformat()])
+def test_a_good_place_loads(make_app, clock, site_copy, updated):
     clock.now = QUIET
-    write(site_copy / "en/places/ferry-terminal-shelter.md", GOOD)
+    write(site_copy / "en/places/ferry-terminal-shelter.md",
+          GOOD.replace("2026-11-20T08:00:00+08:00", updated))
     app = make_app(site_copy)
     assert not [e for e in app.extensions["portal.store"].library.problems
                 if "ferry" in e.path]
     assert app.test_client().get("/en/places/ferry-terminal-shelter").status_code == 200
+
+
+@pytest.mark.parametrize("moment", [dt.datetime(2026, 10, 13, 10, 0, tzinfo=TZ),  # the drill
+                                    dt.datetime(2026, 11, 11, 12, 0, tzinfo=TZ),  # rain
+                                    QUIET, DURING_COLD_WAVE])
+def test_the_bundled_places_load_cleanly_whatever_the_site_clock_says(make_app, clock, moment):
+    clock.now = moment
+    library = make_app(BUNDLED).extensions["portal.store"].library
+    assert not [p for p in library.problems if "/places/" in p.path]
+    for lang in ("en", "zh"):
+        assert {p.slug for p in library.section(lang, "places", moment)} == \
+            set(bundled_places(lang))
 
 
 def test_a_broken_edit_keeps_the_last_good_version_serving(make_app, clock, site_copy):

@@ -18,9 +18,7 @@ def init_app(app: Flask) -> None:
     from ...views.common import library, nav_entry, now, register_labels, slot
     from . import outputs, queries, views
     from .labels import LABELS
-    from .schema import use_clock
 
-    use_clock(app.extensions["portal.store"].now)
     app.register_blueprint(views.bp)
     register_labels(app, LABELS)
     nav_entry(app, "places.index", _l("Where to go"), "places.")
