@@ -689,3 +689,16 @@ def test_open_to_full_shows_everywhere_within_two_seconds_under_gunicorn(gunicor
     elapsed = time.monotonic() - started
     assert _shows_full(port, slug), "never shown as full"
     assert elapsed < 2.0, f"shown as full only after {elapsed:.2f} s"
+
+
+def test_the_place_page_offers_the_place_slot_with_the_place(make_app, site_copy):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from portal.views.common import slot
+    app = make_app(site_copy)
+    app.jinja_env.loader = ChoiceLoader([
+        DictLoader({"events_here.html": '<p class="slotted">Events at {{ item.slug }}</p>'}),
+        app.jinja_env.loader])
+    slot(app, "place", "events_here.html")
+    html = app.test_client().get("/en/places/wharf-relief-point").get_data(as_text=True)
+    assert '<p class="slotted">Events at wharf-relief-point</p>' in html
