@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+from html import escape
 
 from flask import current_app, render_template
 from flask_babel import gettext
@@ -116,7 +117,6 @@ def entry(place: Place) -> feeds.Entry:
     title = gettext("%(place)s: %(status)s", place=place.title, status=status)
     facts = gettext("%(status)s as of %(time)s. %(address)s", status=status,
                     time=stamp.isoformat(sep=" ", timespec="minutes"), address=place.address)
-    from html import escape
     return feeds.Entry(
         id=feeds.tag_id(base, stamp.date(),
                         f"{place.lang}/places/{place.slug}/{stamp.isoformat()}"),

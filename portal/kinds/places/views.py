@@ -8,12 +8,16 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from ...content import localized
+from ...headers import PERMISSIONS
 from ...views.common import choice_arg, lang, language_blueprint, library, now
 from . import queries, svgmap
 from .labels import STATUS, TYPE
 from .model import STATUSES, TYPES, Place
 
 bp = language_blueprint("places", __name__)
+# The directory's "use my location" button may ask the browser for a position (which
+# stays in the browser); every other page keeps geolocation off.
+PERMISSIONS_WITH_LOCATION = PERMISSIONS.replace("geolocation=()", "geolocation=(self)")
 
 
 def filters() -> dict:
@@ -77,7 +81,6 @@ def index():
         "places.html", places=list(zip(shown, distances)), near=near, **chosen,
         types=TYPES, statuses=STATUSES,
         map=Markup(map_svg(shown, title, highlight_area=near or chosen["area"]))))
-    # The optional "use my location" button asks the browser, never the server.
     response.headers["Permissions-Policy"] = PERMISSIONS_WITH_LOCATION
     return response
 
@@ -90,11 +93,3 @@ def item(slug: str):
         "place.html", item=place, translations=lib.translations(place, when),
         map=Markup(map_svg([place], gettext("Where %(name)s is", name=place.title),
                            highlight_area=place.area)))
-
-
-def _permissions() -> str:
-    from ...headers import PERMISSIONS
-    return PERMISSIONS.replace("geolocation=()", "geolocation=(self)")
-
-
-PERMISSIONS_WITH_LOCATION = _permissions()
