@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Flask
 
 from ..content.kind import Registry
-from . import disclosures, guides, pages, plans
+from . import disclosures, guides, pages, places, plans
 
-PACKAGES = (guides, disclosures, plans, pages)
+PACKAGES = (guides, disclosures, plans, places, pages)
 
 
 def registry() -> Registry:
