@@ -152,7 +152,7 @@ def test_markup_and_sql_are_stored_as_written_and_shown_escaped(reports_app, cli
 @pytest.mark.parametrize("fields, field, message", [
     ({"text": ""}, "text", "Please write what was said or shared."),
     ({"text": "   \n  "}, "text", "Please write what was said or shared."),
-    ({"text": "x" * 2001}, "text", "2,000 characters or fewer"),
+    ({"text": "x" * 2001}, "text", "2000 characters or fewer (it has 2001)"),
     ({"text": "fine", "link": "javascript:alert(1)"}, "link", "starts with http:// or https://"),
     ({"text": "fine", "link": "ftp://example.org/x"}, "link", "starts with http:// or https://"),
     ({"text": "bad\x00byte"}, "text", "control characters"),
