@@ -208,6 +208,14 @@ def purge(session: Session, now: dt.datetime, days: int = CONTACT_DAYS) -> dict[
             "used forms": forms}
 
 
+def sweep(session: Session, now: dt.datetime) -> int:
+    """Delete address counts once they are past the ten minutes they limit."""
+    from .guard import WINDOW
+    window = int(utc(now).replace(tzinfo=dt.timezone.utc).timestamp()) // WINDOW
+    return session.execute(RateCount.__table__.delete().where(
+        RateCount.window < window - 1)).rowcount
+
+
 def claim_daily(session: Session, name: str, now: dt.datetime,
                 every: dt.timedelta = dt.timedelta(days=1)) -> bool:
     """True for the one caller (of all workers) that may run job ``name`` now."""

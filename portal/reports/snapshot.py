@@ -9,6 +9,7 @@ one worker of all claims through a marker in the database.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ from ..threads import Thread
 from . import service
 
 log = logging.getLogger(__name__)
+SWEEP_EVERY = dt.timedelta(minutes=10)
 
 
 class Snapshot:
@@ -56,6 +58,9 @@ class Snapshot:
         try:
             with self.database.session() as session:
                 counts, board = service.counts(session), service.board(session)
+            with self.database.session() as session:
+                if service.claim_daily(session, "sweep", now, SWEEP_EVERY):
+                    service.sweep(session, now)
             with self.database.session() as session:
                 if service.claim_daily(session, "purge", now):
                     deleted = service.purge(session, now)

@@ -90,6 +90,8 @@ def live_server(tmp_path_factory):
         "INDEX_DIR": str(tmp / "index"),
         "CLOCK": Clock(),
         "RELOAD_INTERVAL": 0,
+        "DATABASE_URL": f"sqlite:///{tmp}/portal.db",
+        "REPORT_MIN_SECONDS": 0,  # the browser fills the report form faster than a person
     })
     prepare(app)
     server = LiveServer(app)

@@ -61,7 +61,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(32), primary_key=True),
         sa.Column("at", sa.DateTime, nullable=False),
     )
-    op.bulk_insert(markers, [{"name": "purge", "at": dt.datetime(2000, 1, 1)}])
+    op.bulk_insert(markers, [{"name": "purge", "at": dt.datetime(2000, 1, 1)},
+                             {"name": "sweep", "at": dt.datetime(2000, 1, 1)}])
 
 
 def downgrade() -> None:
