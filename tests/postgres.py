@@ -56,8 +56,8 @@ class PostgresServer:
         result = self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.log),
                            "-w", "-t", "60", "start", check=False)
         if result.returncode:
-            raise RuntimeError(f"PostgreSQL did not start:\n{result.stderr}\n"
-                               f"{self.log.read_text(errors='replace') if self.log.exists() else ''}")
+            log = self.log.read_text(errors="replace") if self.log.exists() else ""
+            raise RuntimeError(f"PostgreSQL did not start:\n{result.stderr}\n{log}")
         self.running = True
 
     def stop(self) -> None:

@@ -66,7 +66,8 @@ def test_resolve_with_a_correction_links_it_and_the_correction_counts_the_reside
 
     assert "3 residents reported this rumour to us." in text(
         client.get("/en/disclosures/tap-water-rumour"))
-    assert "3 位居民向我们报告了这条谣言。" in text(client.get("/zh/disclosures/tap-water-rumour"))
+    zh = text(client.get("/zh/disclosures/tap-water-rumour"))
+    assert "3 位居民向我们报告了这条谣言。" in zh
     status = text(client.get(f"/en/report/{first}"))
     assert "Answered" in status and 'href="/en/disclosures/tap-water-rumour"' in status
     merged = text(client.get(f"/en/report/{second}"))
