@@ -256,3 +256,18 @@ def test_migrations_are_idempotent(reports_app):
     for _ in range(2):
         result = runner.invoke(args=["db", "upgrade"])
         assert result.exit_code == 0, result.output
+
+
+def test_the_home_page_leads_to_the_form_and_the_board(client):
+    home = text(client.get("/en/"))
+    assert 'href="/en/report"' in home and 'href="/en/rumours/checking"' in home
+
+
+def test_the_privacy_page_says_what_is_kept_in_both_languages(make_app):
+    from portal.settings import ROOT
+    client = make_app(ROOT / "content").test_client()
+    for lang, words in (("en", ("30 days", "never stored")), ("zh", ("30 天", "从不保存"))):
+        page = client.get(f"/{lang}/pages/privacy")
+        assert page.status_code == 200
+        assert all(word in text(page) for word in words)
+    assert 'href="/en/pages/privacy"' in text(client.get("/en/report"))

@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
         return snapshot.counts.get(item.slug, 0)
     app.jinja_env.globals.update(reported_count=reported)
     slot(app, "disclosure", "reports/_reported.html")
+    slot(app, "home", "reports/_home.html")
     app.register_blueprint(bp)
     app.cli.add_command(reports_cli)
 
