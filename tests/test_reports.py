@@ -175,6 +175,12 @@ def test_bad_input_is_a_400_next_to_the_field_and_stores_nothing(reports_app, cl
     assert stored(reports_app) == 0
 
 
+def test_a_huge_body_is_refused_before_it_is_read(reports_app, client):
+    response = Resident(client).send(text="x" * 100_000)
+    assert response.status_code == 413
+    assert stored(reports_app) == 0
+
+
 def test_errors_are_in_the_visitors_language(reports_app, client):
     response = Resident(client, "zh").send(text="")
     assert response.status_code == 400

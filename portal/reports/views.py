@@ -105,8 +105,7 @@ def status(code: str):
             final = service.outcome(session, report)
             found = {"code": grouped(report.code), "text": report.text, "status": report.status,
                      "received": report.created_at, "final_status": final.status,
-                     "correction": final.correction if final.status == "answered" else None,
-                     "checked": report.status == "checking" or final.status == "checking"}
+                     "correction": final.correction if final.status == "answered" else None}
     except SQLAlchemyError as exc:
         log.error("report status unavailable: %s: %s", type(exc).__name__, exc)
         reports().snapshot.mark_unavailable()
