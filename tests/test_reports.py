@@ -62,7 +62,7 @@ def test_resolve_with_a_correction_links_it_and_the_correction_counts_the_reside
     result = cli("resolve", first, "--correction", "tap-water-rumour")
     assert result.exit_code == 0, result.output
     assert cli("merge", second, "--into", first).exit_code == 0
-    assert cli("merge", other, "--into", first).exit_code == 0
+    assert cli("merge", other, first).exit_code == 0
 
     assert "3 residents reported this rumour to us." in text(
         client.get("/en/disclosures/tap-water-rumour"))
@@ -95,7 +95,17 @@ def test_not_a_rumour_and_being_checked_on_the_board(client, cli):
     assert "The North Bridge has collapsed" in text(client.get("/zh/rumours/checking"))
     assert cli("resolve", code, "--not-rumour").exit_code == 0
     assert "not a rumour" in text(client.get(f"/en/report/{code}"))
+    assert cli("resolve", code, "--checking").exit_code != 0  # resolved stays resolved
     assert "The North Bridge has collapsed" not in text(client.get("/en/rumours/checking"))
+
+
+def test_a_claim_shown_in_the_residents_own_words_is_escaped(client, cli):
+    code = code_of(Resident(client).send(text="Gas <img src=x onerror=alert(1)> in Wharf"))
+    assert cli("resolve", code, "--show").exit_code == 0
+    board = text(client.get("/en/rumours/checking"))
+    assert "Gas &lt;img src=x onerror=alert(1)&gt; in Wharf" in board and "<img src=x" not in board
+    assert cli("resolve", code, "tap-water-rumour").exit_code == 0
+    assert "Gas &lt;img" not in text(client.get("/en/rumours/checking"))
 
 
 def test_list_and_show_for_officials(client, cli):

@@ -81,44 +81,50 @@ def show_command(code: str) -> None:
 
 @reports_cli.command("resolve")
 @click.argument("code")
+@click.argument("slug", required=False)
 @click.option("--correction", metavar="SLUG",
-              help="Answered by this published rumour correction.")
-@click.option("--not-rumour", is_flag=True, help="Checked: it is not a rumour.")
+              help="Answered by this published rumour correction (or give SLUG after CODE).")
+@click.option("--not-rumour", "--not-a-rumour", "not_rumour", is_flag=True,
+              help="Checked: it is not a rumour.")
 @click.option("--checking", is_flag=True, help="Being checked (not resolved yet).")
+@click.option("--show", is_flag=True,
+              help="Being checked, and shown on the board of claims being checked (in the "
+                   "report's own words unless --board gives others).")
 @click.option("--board", metavar="TEXT",
-              help="With --checking: show the claim, in these words, on the board of claims "
-                   "being checked.")
+              help="Being checked, and shown on the board in these words.")
 @click.option("--board-lang", help="The language of the --board words (default: the report's).")
 @click.option("--hide", is_flag=True, help="Take the claim off the board.")
-def resolve_command(code: str, correction: str | None, not_rumour: bool, checking: bool,
-                    board: str | None, board_lang: str | None, hide: bool) -> None:
-    """Answer a report with a correction, say it is not a rumour, or mark it being checked."""
+def resolve_command(code: str, slug: str | None, correction: str | None, not_rumour: bool,
+                    checking: bool, show: bool, board: str | None, board_lang: str | None,
+                    hide: bool) -> None:
+    """Answer a report with a published rumour correction, say it is not a rumour, or mark
+    it being checked (and show it on the board)."""
+    if slug and correction and slug != correction:
+        raise click.UsageError("give the correction once")
+    correction = correction or slug
+    shown = show or board is not None
     chosen = [name for name, on in (("--correction", correction), ("--not-rumour", not_rumour),
-                                    ("--checking", checking), ("--hide", hide)) if on]
+                                    ("--checking", checking or shown), ("--hide", hide)) if on]
     if len(chosen) != 1:
-        raise click.UsageError("give one of --correction SLUG, --not-rumour, --checking, --hide")
-    if board is not None and not checking:
-        raise click.UsageError("--board goes with --checking")
+        raise click.UsageError("give one of --correction SLUG, --not-rumour, --checking "
+                               "(--show, --board TEXT), --hide")
     store, now = current_app.extensions["portal.store"], _now()
+    if board_lang and board_lang not in store.library.languages:
+        raise click.BadParameter(f"{board_lang!r} is not a language of the site",
+                                 param_hint="--board-lang")
     if correction:
         library = store.library
         found = [item for lang in library.languages
                  if (item := library.get(lang, "disclosures", correction, now)) is not None]
         if not any(item.type == "rumour-correction" for item in found):
             raise click.ClickException(f"{correction!r} is not a published rumour correction")
-        if board_lang:
-            raise click.UsageError("--board-lang goes with --board")
-    if board_lang and board_lang not in store.library.languages:
-        raise click.BadParameter(f"{board_lang!r} is not a language of the site",
-                                 param_hint="--board-lang")
-    if correction:
         report = _run(lambda s: service.answer(s, code, correction, now))
     elif not_rumour:
         report = _run(lambda s: service.not_rumour(s, code, now))
     elif hide:
         report = _run(lambda s: service.hide(s, code, now))
     else:
-        report = _run(lambda s: service.check(s, code, now, board, board_lang))
+        report = _run(lambda s: service.check(s, code, now, shown, board, board_lang))
     click.echo(f"{grouped(report.code)}: {report.status}"
                + (f" ({report.correction})" if report.correction else "")
                + (" · on the board" if report.board_text else ""))
@@ -126,10 +132,14 @@ def resolve_command(code: str, correction: str | None, not_rumour: bool, checkin
 
 @reports_cli.command("merge")
 @click.argument("code")
-@click.option("--into", "into", required=True, metavar="CODE",
-              help="The report this one duplicates.")
-def merge_command(code: str, into: str) -> None:
+@click.argument("other", required=False)
+@click.option("--into", metavar="CODE", help="The report this one duplicates (or give it "
+              "after CODE).")
+def merge_command(code: str, other: str | None, into: str | None) -> None:
     """CODE is a duplicate of another report: it follows that one's status."""
+    if bool(other) == bool(into):
+        raise click.UsageError("give the report it duplicates once: CODE OTHER or --into OTHER")
+    into = into or other
     report = _run(lambda s: service.merge(s, code, into, _now()))
     click.echo(f"{grouped(report.code)}: merged")
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .codes import new_code, normalise
 from .guard import count_report, use_form
-from .models import DailyKey, Marker, RateCount, Report, UsedForm
+from .models import RESOLVED, DailyKey, Marker, RateCount, Report, UsedForm
 
 CONTACT_DAYS = 30  # contact details are deleted this long after a report is resolved
 USED_FORMS_DAYS = 2
@@ -94,15 +94,16 @@ def _get(session: Session, code: str) -> Report:
     return report
 
 
-def check(session: Session, code: str, now: dt.datetime, board: str | None = None,
-          board_lang: str | None = None) -> Report:
-    """Being checked; with ``board``, that wording of the claim is shown on the board."""
+def check(session: Session, code: str, now: dt.datetime, show: bool = False,
+          board: str | None = None, board_lang: str | None = None) -> Report:
+    """Being checked; ``show``n on the board in the words of ``board``, else the report's."""
     report = _get(session, code)
-    if report.status in ("answered", "not-rumour", "merged"):
+    if report.status in RESOLVED:
         raise ModerationError(f"{code} is already resolved ({report.status})")
     report.status = "checking"
-    if board is not None:
-        report.board_text = board.strip() or None
+    if show:
+        words = (board or "").strip()
+        report.board_text = words or report.text
         report.board_lang = board_lang or report.lang
     report.updated_at = utc(now)
     return report
