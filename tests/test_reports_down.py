@@ -44,3 +44,17 @@ def test_a_report_sent_while_it_is_down_is_a_503_that_keeps_the_text(make_app, t
     assert "the dam has burst" in body and "Reports cannot be taken online right now." in body
     assert "no-store" in response.headers["Cache-Control"]
     assert "cannot be taken online" in client.get("/en/report").get_data(as_text=True)
+
+
+def test_the_form_explains_as_soon_as_the_database_goes_away(make_app, tmp_path):
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/reports.db", SECRET_KEY="k")
+    client = app.test_client()
+    assert "report-form" in client.get("/en/report").get_data(as_text=True)
+    database = app.extensions["portal.db"]
+    database.dispose()
+    (tmp_path / "blocked").write_text("")
+    from portal.db import resolve_url
+    database.url = resolve_url(f"sqlite:///{tmp_path}/blocked/reports.db")
+    page = client.get("/zh/report").get_data(as_text=True)
+    assert "目前无法在网上受理报告。" in page and "report-form" not in page
+    assert client.get("/zh/disclosures/tap-water-rumour").status_code == 200

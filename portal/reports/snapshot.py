@@ -79,6 +79,24 @@ class Snapshot:
             self.version += 1
         return True
 
+    def ping(self) -> bool:
+        """Can reports be taken now? Asked by the form page only (bounded by the
+        database's connect and statement timeouts), never by reading pages."""
+        try:
+            # A plain read on the driver's connection: no transaction, so on SQLite no
+            # write lock (sessions there begin IMMEDIATE). The table says it is migrated.
+            connection = self.database.engine.raw_connection()
+            try:
+                connection.cursor().execute("SELECT 1 FROM markers LIMIT 1")
+            finally:
+                connection.close()
+        except Exception:  # noqa: BLE001
+            self.mark_unavailable()
+            return False
+        if self.available is False:
+            self.expire()  # back: read counts and board again at the next request
+        return True
+
     def mark_unavailable(self) -> None:
         if self.available is not False:
             self.available = False

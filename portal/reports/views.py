@@ -52,8 +52,7 @@ def form():
     request.max_content_length = MAX_BODY
     state = reports()
     if request.method == "GET":
-        if state.snapshot.available is False:
-            state.snapshot.state()  # look again in the background
+        if not state.snapshot.ping():
             return unavailable(200)
         return render_form(ReportForm(formdata=None))
     form = ReportForm()
