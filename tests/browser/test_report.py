@@ -1,9 +1,9 @@
 """The report form at 360 px in both languages: empty, with its errors, sent, and its
 status page, each with no axe violations; errors are announced and tied to their fields."""
 import re
-import time
 
 import pytest
+from selenium.webdriver.support.ui import WebDriverWait
 
 from .helpers import LANGS, format_violations
 
@@ -33,6 +33,8 @@ def test_the_form_its_errors_and_the_status_page_at_360px(page, live_server, lan
 
     page.js("document.getElementById('link').value = 'javascript:alert(1)'")
     page.driver.find_element("css selector", "form.report-form button[type=submit]").click()
+    WebDriverWait(page.driver, 10).until(
+        lambda driver: driver.find_elements("css selector", ".error-summary"))
     assert page.js("return performance.getEntriesByType('navigation')[0].responseStatus") == 400
     summary = page.js("return document.querySelector('.error-summary[role=alert]').innerText")
     assert summary
@@ -48,6 +50,8 @@ def test_the_form_its_errors_and_the_status_page_at_360px(page, live_server, lan
     page.js("document.getElementById('link').value = ''")
     page.driver.find_element("id", "text").send_keys("The bridge on River Road has collapsed")
     page.driver.find_element("css selector", "form.report-form button[type=submit]").click()
+    WebDriverWait(page.driver, 10).until(
+        lambda driver: driver.find_elements("css selector", ".report-code"))
     body = page.js("return document.body.innerText")
     code = re.search(r"[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}", body).group(0)
     page.screenshot(screenshots / f"report-receipt-{lang}-360.png")
@@ -72,7 +76,8 @@ def test_the_form_works_without_javascript(browser_without_js, live_server):
     page.size(*PHONE)
     page.driver.get(live_server("/en/report"))
     page.driver.find_element("id", "text").send_keys("Sent without JavaScript")
-    time.sleep(0.1)
     page.driver.find_element("css selector", "form.report-form button[type=submit]").click()
+    WebDriverWait(page.driver, 10).until(
+        lambda driver: driver.find_elements("css selector", ".report-code, .error-summary"))
     main = page.driver.find_element("css selector", "main").text
     assert "your report is received" in main, main
