@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..db import get_db
-from . import service
+from . import service, upkeep
 from .codes import grouped
 from .models import STATUSES
 
@@ -145,10 +145,10 @@ def merge_command(code: str, other: str | None, into: str | None) -> None:
 
 
 @reports_cli.command("purge")
-@click.option("--days", type=click.IntRange(0, 3650), default=service.CONTACT_DAYS,
+@click.option("--days", type=click.IntRange(0, 3650), default=upkeep.CONTACT_DAYS,
               show_default=True, help="Delete contact details this many days after resolution.")
 def purge_command(days: int) -> None:
     """Delete contact details of resolved reports and what the rate limit no longer needs
     (the site also does this once a day)."""
-    deleted = _run(lambda s: service.purge(s, _now(), days))
+    deleted = _run(lambda s: upkeep.purge(s, _now(), days))
     click.echo(", ".join(f"{count} {name}" for name, count in deleted.items()) + " deleted")

@@ -13,10 +13,8 @@ from sqlalchemy.orm import Session, aliased
 
 from .codes import new_code, normalise
 from .guard import count_report, use_form
-from .models import RESOLVED, DailyKey, Marker, RateCount, Report, UsedForm
+from .models import RESOLVED, Report
 
-CONTACT_DAYS = 30  # contact details are deleted this long after a report is resolved
-USED_FORMS_DAYS = 2
 
 
 class ModerationError(ValueError):
@@ -183,44 +181,3 @@ def board(session: Session, limit: int = 100) -> list[BoardClaim]:
                            .where(Report.status == "checking", Report.board_text.is_not(None))
                            .order_by(Report.updated_at.desc()).limit(limit)).all()
     return [BoardClaim(text, lang, since) for text, lang, since in rows]
-
-
-def purge(session: Session, now: dt.datetime, days: int = CONTACT_DAYS) -> dict[str, int]:
-    """Delete contact details resolved more than ``days`` ago, and what the guards no
-    longer need (old address keys, counts and form nonces). What was deleted, by kind."""
-    when = utc(now)
-    cutoff = when - dt.timedelta(days=days)
-    contacts = 0
-    for report in session.scalars(select(Report).where(Report.contact.is_not(None))):
-        final = outcome(session, report)
-        if final.status in ("answered", "not-rumour") and final.resolved_at \
-                and max(final.resolved_at, report.resolved_at or final.resolved_at) <= cutoff:
-            report.contact, report.contact_deleted_at = None, when
-            contacts += 1
-    from .guard import WINDOW
-    window = int(when.replace(tzinfo=dt.timezone.utc).timestamp()) // WINDOW
-    rates = session.execute(RateCount.__table__.delete().where(
-        RateCount.window < window - 1)).rowcount
-    keys = session.execute(DailyKey.__table__.delete().where(
-        DailyKey.day < when.date().isoformat())).rowcount
-    forms = session.execute(UsedForm.__table__.delete().where(
-        UsedForm.used_at < when - dt.timedelta(days=USED_FORMS_DAYS))).rowcount
-    return {"contacts": contacts, "address keys": keys, "rate counts": rates,
-            "used forms": forms}
-
-
-def sweep(session: Session, now: dt.datetime) -> int:
-    """Delete address counts once they are past the ten minutes they limit."""
-    from .guard import WINDOW
-    window = int(utc(now).replace(tzinfo=dt.timezone.utc).timestamp()) // WINDOW
-    return session.execute(RateCount.__table__.delete().where(
-        RateCount.window < window - 1)).rowcount
-
-
-def claim_daily(session: Session, name: str, now: dt.datetime,
-                every: dt.timedelta = dt.timedelta(days=1)) -> bool:
-    """True for the one caller (of all workers) that may run job ``name`` now."""
-    when = utc(now)
-    claimed = session.execute(update(Marker).where(Marker.name == name, Marker.at <= when - every)
-                              .values(at=when)).rowcount
-    return bool(claimed)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from ..threads import Thread
-from . import service
+from . import service, upkeep
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = dt.timedelta(minutes=10)
@@ -59,11 +59,11 @@ class Snapshot:
             with self.database.session() as session:
                 counts, board = service.counts(session), service.board(session)
             with self.database.session() as session:
-                if service.claim_daily(session, "sweep", now, SWEEP_EVERY):
-                    service.sweep(session, now)
+                if upkeep.claim_daily(session, "sweep", now, SWEEP_EVERY):
+                    upkeep.sweep(session, now)
             with self.database.session() as session:
-                if service.claim_daily(session, "purge", now):
-                    deleted = service.purge(session, now)
+                if upkeep.claim_daily(session, "purge", now):
+                    deleted = upkeep.purge(session, now)
                     log.info("daily purge: %s", deleted)
         except Exception as exc:  # noqa: BLE001 - keep the last known values
             if self.available is not False:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 
 from flask import abort, current_app, g, make_response, render_template, request
-from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..db import get_db
