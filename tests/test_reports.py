@@ -310,3 +310,20 @@ def test_the_address_key_changes_every_day_and_old_keys_are_deleted(reports_app,
         days = list(session.scalars(select(DailyKey.day)))
         assert days == [(clock.now.astimezone(dt.timezone.utc)).date().isoformat()]
     assert hashes() - today and not hashes() & today  # yesterday's counts are gone too
+
+
+def test_behind_a_proxy_each_visitor_is_counted_not_the_proxy(make_app, database_url):
+    app = make_app(DATABASE_URL=database_url, REPORT_MIN_SECONDS=0, SECRET_KEY="k",
+                   PROXY_FIX=1, REPORTS_PER_ADDRESS=2)
+    client = app.test_client()
+    resident = Resident(client, address="127.0.0.1")
+    answers = []
+    for visitor in ("198.51.100.10", "198.51.100.11", "198.51.100.12", "198.51.100.10",
+                    "198.51.100.10"):
+        tokens = resident.open()
+        answers.append(client.post("/en/report", data={
+            "text": "rumour", "place": "wechat", "seen": "today", **tokens},
+            headers={"X-Forwarded-For": visitor},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code)
+    assert answers == [200, 200, 200, 200, 429]
+    app.extensions["portal.db"].dispose()
