@@ -72,8 +72,13 @@ def link_checks(form, field) -> None:
         return
     if len(field.data) > MAX_LINK or any(c.isspace() for c in field.data):
         raise ValidationError(_l("Please give one web address, without spaces."))
-    parts = urlsplit(field.data)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(field.data)
+        usable = parts.scheme.lower() in ("http", "https") and parts.hostname
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        usable = False
+    if not usable:
         raise ValidationError(_l("Please give a web address that starts with http:// or "
                                  "https://, or leave this empty."))
 
