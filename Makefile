@@ -7,6 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: run test install install-test translations messages index check bench bench-deps system-test-deps clean
 
 run: install translations index
+	$(BIN)/portal db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: install-test translations system-test-deps
@@ -53,17 +54,19 @@ check: install
 
 # Chromium for the browser tests comes from Debian, with a small font that has Chinese
 # glyphs (else the zh screenshots show boxes); nginx and openssl for the test that
-# deploy/nginx.conf is accepted. Installed when we are root; RUNLEVEL=1 keeps the
-# package from starting a system nginx.
+# deploy/nginx.conf is accepted; PostgreSQL, which the write-side tests start on a
+# temporary directory of their own. Installed when we are root; RUNLEVEL=1 keeps the
+# packages from starting a system nginx or PostgreSQL.
 system-test-deps:
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
 		&& [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] \
-		&& [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null; then :; \
+		&& [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null \
+		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei openssl >/dev/null \
+		apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei openssl postgresql >/dev/null \
 		&& { [ -x /usr/sbin/nginx ] || RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null \
 		|| RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; \
-	else echo "warning: chromium, chromium-driver, fonts-wqy-microhei, nginx or openssl is not installed; run as root or install them"; fi
+	else echo "warning: chromium, chromium-driver, fonts-wqy-microhei, nginx, openssl or postgresql is not installed; run as root or install them"; fi
 
 bench: install-test translations bench-deps
 	$(BIN)/python -m bench
@@ -72,11 +75,12 @@ bench: install-test translations bench-deps
 # RUNLEVEL=1 keeps the package from starting a system nginx on port 80: the bench
 # starts its own on 127.0.0.1 and stops it.
 bench-deps:
-	@if [ -x /usr/sbin/nginx ] && command -v wrk >/dev/null; then :; \
+	@if [ -x /usr/sbin/nginx ] && command -v wrk >/dev/null \
+		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && { RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk >/dev/null \
-		|| RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null; }; \
-	else echo "warning: nginx and wrk are not installed; run as root or install them"; fi
+		apt-get update -qq && { RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk postgresql >/dev/null \
+		|| RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk postgresql >/dev/null; }; \
+	else echo "warning: nginx, wrk and postgresql are not installed; run as root or install them"; fi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

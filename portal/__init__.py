@@ -8,8 +8,8 @@ from flask import Flask
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The app, and nothing else: no files written, no content read until first use."""
-    from . import (assets, cli, errors, headers, i18n, kinds, outputs, pagecache, reload,
-                   search, settings, store, views, websub)
+    from . import (assets, cli, db, errors, headers, i18n, kinds, outputs, pagecache, reload,
+                   reports, search, settings, store, views, websub)
 
     app = Flask(__name__, static_folder=None)
     app.config.update(settings.read(os.environ, test_config))
@@ -27,6 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     views.init_app(app)
     kinds.init_app(app)
+    db.init_app(app)
+    reports.init_app(app)  # the write side: reports from residents
     websub.init_app(app)
     cli.init_app(app)
     return app
@@ -36,10 +38,11 @@ def prepare(app: Flask) -> Flask:
     """Make ``app`` ready to serve: content loaded, static files built, search index
     built if none is current, outputs warmed. Called by the server at start-up
     (wsgi.py), never on import."""
-    from . import assets, outputs, search
+    from . import assets, outputs, reports, search
 
     library = app.extensions["portal.store"].library
     assets.build_files(app)
     search.prepare(app)
     outputs.warm(app, library)
+    reports.prepare(app)
     return app

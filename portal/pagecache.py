@@ -70,15 +70,19 @@ def page_key(environ: dict) -> tuple:
             environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
 
 
-def content_state(library, now) -> tuple:
-    return library.state(now), now.date()
+def content_state(library, now, extra=()) -> tuple:
+    """What a page depends on besides its URL. ``extra``: callables for state kept
+    outside the content (what pages show from the database), registered in
+    ``app.extensions["portal.page_states"]``."""
+    return library.state(now), now.date(), *(state() for state in extra)
 
 
 class CachedPages:
     """WSGI layer that answers GET and HEAD for a stored page, else calls the app."""
 
-    def __init__(self, app, cache: PageCache, store: ContentStore):
+    def __init__(self, app, cache: PageCache, store: ContentStore, extra: list | None = None):
         self.app, self.cache, self.store = app, cache, store
+        self.extra = extra if extra is not None else []
         self.pid = None
 
     def __call__(self, environ, start_response):
@@ -91,7 +95,8 @@ class CachedPages:
             self.pid = os.getpid()
             return self.app(environ, start_response)
         now = self.store.now()
-        page = self.cache.get(content_state(self.store.library, now), page_key(environ))
+        page = self.cache.get(content_state(self.store.library, now, self.extra),
+                              page_key(environ))
         if page is None:
             return self.app(environ, start_response)
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
@@ -123,7 +128,8 @@ def init_app(app: Flask) -> None:
     cache = PageCache(app.config["PAGE_CACHE_MAX_ENTRIES"],
                       app.config["PAGE_CACHE_MAX_BYTES"])
     app.extensions["portal.pagecache"] = cache
-    app.wsgi_app = CachedPages(app.wsgi_app, cache, app.extensions["portal.store"])
+    extra = app.extensions.setdefault("portal.page_states", [])
+    app.wsgi_app = CachedPages(app.wsgi_app, cache, app.extensions["portal.store"], extra)
 
     @app.after_request
     def store_page(response: Response) -> Response:
@@ -138,6 +144,6 @@ def init_app(app: Flask) -> None:
         remove_entity_headers(not_modified)
         not_modified = [(n, v) for n, v in not_modified if n != "Content-Length"]
         # The state of the snapshot this page was rendered from, not of the store now.
-        cache.put(content_state(library(), now()), page_key(request.environ),
+        cache.put(content_state(library(), now(), extra), page_key(request.environ),
                   Page(body, unquote_etag(etag)[0], headers, not_modified))
         return response

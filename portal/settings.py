@@ -112,6 +112,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEARCH_AUTO_BUILD", _bool, True, "build a missing search index in the background"),
     Setting("STATIC_MIRROR", _bool, False, "set by `portal freeze`: pages say search needs the "
             "live site"),
+    Setting("DATABASE_URL", str, "sqlite:///var/portal.db",
+            "where reports from residents are kept (SQLAlchemy URL; a relative SQLite path is "
+            "under this folder, in WAL mode), e.g. `postgresql://user@host/portal`"),
+    Setting("SECRET_KEY", _optional, None,
+            "signs forms (CSRF); every worker and machine needs the same one (none: generated "
+            "once into `var/secret_key`)"),
+    Setting("REPORTS_PER_ADDRESS", _int, 5, "reports one address may send in ten minutes"),
+    Setting("REPORT_MIN_SECONDS", float, 2.0,
+            "a report form sent sooner than this after it was shown is taken for a robot's"),
+    Setting("DATABASE_REFRESH", float, 10.0,
+            "seconds between background reads of what pages show from the database (report "
+            "counts, the board of claims being checked)"),
 )
 BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
 

@@ -45,6 +45,7 @@ def make_app(tmp_path, clock):
             "BASE_URL": "https://example.org",
             "CLOCK": clock,
             "RELOAD_INTERVAL": 0,  # tests that want live reload turn it on
+            "DATABASE_URL": f"sqlite:///{tmp_path}/portal.db",
             **config,
         }))
     return make

@@ -90,6 +90,9 @@ def live_server(tmp_path_factory):
         "INDEX_DIR": str(tmp / "index"),
         "CLOCK": Clock(),
         "RELOAD_INTERVAL": 0,
+        "DATABASE_URL": f"sqlite:///{tmp}/portal.db",
+        "REPORT_MIN_SECONDS": 0,  # the browser fills the report form faster than a person
+        "REPORTS_PER_ADDRESS": 1000,  # and every visit comes from 127.0.0.1
     })
     prepare(app)
     server = LiveServer(app)
