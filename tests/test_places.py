@@ -302,6 +302,22 @@ def test_csv_has_the_same_rows_as_the_geojson(client):
     assert {r["title"] for r in zh} == {p["title"] for p in bundled_places("zh").values()}
 
 
+def test_csv_cells_never_run_as_spreadsheet_formulas(make_app, site_copy):
+    path = site_copy / "en/places/district-hospital.md"
+    text = path.read_text()
+    text = re.sub(r"(?m)^title: .*$", 'title: "=HYPERLINK(\\"http://example.com\\",\\"x\\")"',
+                  text, count=1)
+    text = re.sub(r"(?m)^hours: .*$", 'hours: "@SUM(1+1)"', text, count=1)
+    path.write_text(text)
+    client = make_app(site_copy).test_client()
+    rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(
+        client.get("/en/places.csv").get_data(as_text=True)))}
+    row = rows["district-hospital"]
+    assert row["title"].startswith("'=") and row["hours"] == "'@SUM(1+1)"
+    phones = [r["phone"] for r in rows.values() if r["phone"]]
+    assert phones and not any(p.startswith("'") for p in phones)
+
+
 @pytest.mark.parametrize("path", ["/en/places.geojson", "/en/places.csv",
                                   "/en/feeds/places.atom", "/en/places/map.svg"])
 def test_open_data_has_an_etag_and_the_feeds_cache_control(client, path):

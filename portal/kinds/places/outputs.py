@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from html import escape
 
 from flask import current_app, render_template
@@ -65,6 +66,19 @@ def build_geojson() -> bytes:
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?[\d .()-]+")
+
+
+def spreadsheet_safe(value):
+    """A text cell a spreadsheet will not run: prefixed with an apostrophe when it
+    starts like a formula (numbers and phone numbers such as +86 571 ... stay)."""
+    if isinstance(value, str) and value.startswith(_FORMULA) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def build_csv() -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -72,7 +86,8 @@ def build_csv() -> bytes:
     for place in _all():
         values = properties(place)
         values.update(lat=place.lat, lon=place.lon)
-        writer.writerow(["; ".join(v) if isinstance(v, list) else "" if v is None else v
+        writer.writerow([spreadsheet_safe("; ".join(v) if isinstance(v, list) else
+                                          "" if v is None else v)
                          for v in (values[c] for c in COLUMNS)])
     return out.getvalue().encode()
 
