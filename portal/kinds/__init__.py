@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Flask
 
 from ..content.kind import Registry
-from . import disclosures, guides, pages
+from . import disclosures, events, guides, pages
 
-PACKAGES = (guides, disclosures, pages)
+PACKAGES = (guides, disclosures, events, pages)
 
 
 def registry() -> Registry:
