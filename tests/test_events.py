@@ -430,3 +430,14 @@ def test_search_finds_an_event_by_its_notice(make_app, events_dir):
     client = make_app(events_dir).test_client()
     found = client.get("/en/search?q=evacuation").get_data(as_text=True)
     assert "/en/events/river-drill" in found
+
+
+def test_cancelled_true_says_the_same_as_status_cancelled(make_app, content_dir):
+    event(content_dir, "by-status", extra="status: cancelled\n")
+    event(content_dir, "by-flag", extra="cancelled: true\n")
+    event(content_dir, "bad-status", extra="status: postponed\n")
+    library = load(content_dir)
+    events = {item.slug: item for item in library.all() if item.section == "events"}
+    assert events["by-status"].cancelled and events["by-flag"].cancelled
+    [problem] = [e for e in library.errors if e.path.endswith("bad-status.md")]
+    assert problem.field == "status" and "postponed" in problem.message
