@@ -441,3 +441,13 @@ def test_cancelled_true_says_the_same_as_status_cancelled(make_app, content_dir)
     assert events["by-status"].cancelled and events["by-flag"].cancelled
     [problem] = [e for e in library.errors if e.path.endswith("bad-status.md")]
     assert problem.field == "status" and "postponed" in problem.message
+
+
+def test_portal_check_asks_for_the_report_of_a_drill_long_over(content_dir):
+    event(content_dir, "old-drill", start="2026-01-10T10:00:00+08:00",
+          end="2026-01-10T11:00:00+08:00")
+    event(content_dir, "reported-drill", start="2026-01-10T10:00:00+08:00",
+          end="2026-01-10T11:00:00+08:00", extra="report: About 50 residents took part.\n")
+    result = app_check(content_dir)
+    assert "warning: " in result.output and "old-drill.md:1: report: " in result.output
+    assert "reported-drill.md:1: report: " not in result.output

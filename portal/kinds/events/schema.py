@@ -158,13 +158,25 @@ def search_fields(item: Event, site) -> SearchFields:
     return SearchFields(date=item.start, keywords=tuple(keywords))
 
 
+REPORT_DUE = dt.timedelta(days=14)
+
+
+def review(library, item: Event, now: dt.datetime):
+    """A drill over for a fortnight with no report: residents who took part want to know
+    what was learned."""
+    if item.type == "drill" and not item.cancelled and not item.report \
+            and not item.draft and item.end + REPORT_DUE <= now:
+        yield "report", (f"the drill ended on {item.end.date().isoformat()} and has no report: "
+                         "add `report:` with what happened and what was learned")
+
+
 def organiser_name(site, item: Event, lang: str) -> str:
     return localized(site.issuers[item.organiser].names, lang)
 
 
 KIND = Kind(
     name="events", singular="event", item=Event, schema=SCHEMA, order=order, moments=moments,
-    search=search_fields, finish=finish, links=links,
+    search=search_fields, finish=finish, links=links, review=review,
     ended=lambda library, item, now: item.end <= now,
     endpoint="events.item", list_endpoint="events.index", skeleton=skeleton,
     site={"timezone": timezone},
