@@ -10,11 +10,12 @@ import feedparser
 import icalendar
 import pytest
 import vobject
-from flask import render_template_string
+from flask import g, render_template_string
 from lxml import etree
 
-from portal.content.errors import ContentError
+from portal import create_app
 from portal.cli import check_command, new_command
+from portal.content.errors import ContentError
 from portal.kinds import load
 from tests.conftest import write
 
@@ -336,7 +337,6 @@ def test_home_hazard_hubs_and_the_feed_list_events(make_app, events_dir):
 def test_a_plan_lists_the_drills_that_exercise_it(make_app, events_dir):
     app = make_app(events_dir)
     with app.test_request_context("/en/"):
-        from flask import g
         g.lang = "en"
         plan = render_template_string('{% include "events/_plan.html" %}',
                                       item=SimpleNamespace(hazards=("earthquake",)))
@@ -381,13 +381,11 @@ def test_bad_input_is_named_with_path_line_and_field(make_app, content_dir, prob
 
 
 def app_check(content_dir):
-    from portal import create_app
     runner = create_app({"TESTING": True}).test_cli_runner()
     return runner.invoke(check_command, ["--content-dir", str(content_dir)])
 
 
 def test_portal_new_event_writes_a_skeleton_that_loads(content_dir):
-    from portal import create_app
     runner = create_app({"TESTING": True}).test_cli_runner()
     for args in (["event", "river-drill"], ["event", "siren-test", "--type", "test-alert"],
                  ["event", "first-aid", "--type", "training", "--lang", "zh"]):
