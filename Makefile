@@ -36,13 +36,12 @@ translations: install
 	@test -n "$$(find translations -name '*.mo')" || { echo "no catalogues compiled"; exit 1; }
 
 # After changing UI strings: extract them and merge into every catalogue, the site's
-# (without the kinds that carry their own) and each kind's. A kind's files are named one
-# by one: babel.cfg's patterns match paths from the top, not from inside a kind's folder.
+# (without the kinds that carry their own) and each kind's.
 messages: install
 	$(EXTRACT) --ignore-dirs '.* ._ $(OWN_KINDS)' -o translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
 	@for kind in $(OWN_KINDS); do dir=portal/kinds/$$kind/translations; \
-		$(EXTRACT) -o $$dir/messages.pot $$(find portal/kinds/$$kind -name '*.py' -o -name '*.html' | sort) \
+		$(subst babel.cfg,babel-kind.cfg,$(EXTRACT)) -o $$dir/messages.pot portal/kinds/$$kind \
 		&& $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $$dir/messages.pot -d $$dir; done
 
 index: install translations

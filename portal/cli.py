@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -104,12 +105,26 @@ def new_command(kind: str, slug: str, lang: str | None, subtype: str | None,
         raise click.BadParameter(f"{kind!r} is not a kind of content: use one of {names}",
                                  param_hint="KIND")
     kind = found
+    root = content_dir or config["CONTENT_DIR"]
     try:
-        path = write_skeleton(content_dir or config["CONTENT_DIR"], kind, slug,
-                              lang or config["DEFAULT_LANG"], subtype)
+        path = write_skeleton(root, kind, slug, lang or config["DEFAULT_LANG"], subtype,
+                              site_now(root))
     except (FileExistsError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(path)
+
+
+def site_now(content_dir: str) -> dt.datetime:
+    """Now in the district's time zone (site.yml `timezone`), else the machine's."""
+    from zoneinfo import ZoneInfo
+
+    from .content.site import load_site
+    try:
+        zone = load_site(Path(content_dir)).timezone
+    except ContentError:
+        zone = None
+    now = dt.datetime.now(ZoneInfo(zone)) if zone else dt.datetime.now().astimezone()
+    return now.replace(microsecond=0)
 
 
 @click.command("index")
@@ -146,5 +161,17 @@ def _create_app():
     return create_app()
 
 
-cli = FlaskGroup(name="portal", create_app=_create_app, add_default_commands=True,
-                 help="Manage the crisis portal: check content, build the index, serve.")
+class PortalGroup(FlaskGroup):
+    """Flask's command group without Flask's own options (--app, --env-file, --debug,
+    --version): `portal` always runs this portal, configured by PORTAL_* variables."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.params = [p for p in self.params if p.name not in ("app", "env_file", "debug",
+                                                               "version")]
+
+
+cli = PortalGroup(name="portal", create_app=_create_app, add_default_commands=False,
+                  load_dotenv=False,
+                  help="Manage the crisis portal: check content, write new items, build the "
+                       "search index, write a static mirror.")

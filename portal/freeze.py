@@ -1,12 +1,16 @@
 """`portal freeze DIR`: the whole site as static files, a mirror any web server can serve.
 
-Pages keep their URLs (``/en/guides/flood`` becomes the file ``en/guides/flood``),
-so links, feeds and posters stay valid; serve extensionless files as text/html
-(nginx: ``default_type text/html;``). Query-string filters and search need the
-live site: the mirror shows full lists, and its search box is replaced by a note.
+Pages keep their URLs: ``/en/guides/flood`` becomes ``en/guides/flood/index.html``,
+which any static server (``python -m http.server``, nginx, an object store with
+index documents) sends as text/html, redirecting ``/en/guides/flood`` to
+``/en/guides/flood/`` as servers do for a directory; links, feeds and posters stay
+valid. Query-string filters and search need the live site: the mirror shows full
+lists without their filter forms, and its search box is replaced by a note.
 """
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -39,10 +43,56 @@ def urls(app: Flask):
         yield endpoint, {}
 
 
+# A list's filter form (class "filters"): it needs the live site's query strings.
+_FILTERS = re.compile(rb'<form class="filters"[^>]*>.*?</form>\s*', re.S)
+
+
+def _pages_as_index_files(destination: Path) -> None:
+    """Every page written as ``<path>/index.html`` (a file without an extension is sent
+    as application/octet-stream by plain static servers, and downloaded), without
+    the filter forms that cannot work on a mirror."""
+    for path in sorted(destination.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if not path.is_file() or path.parts[len(destination.parts)] == "static":
+            continue
+        if path.suffix and path.suffix != ".html":
+            continue
+        data = path.read_bytes()
+        if not data.lstrip()[:15].lower().startswith(b"<!doctype html"):
+            continue
+        data = _FILTERS.sub(b"", data)
+        if path.suffix:
+            path.write_bytes(data)
+            continue
+        temporary = path.with_name(path.name + ".page")
+        temporary.write_bytes(data)
+        os.unlink(path)
+        path.mkdir()
+        os.replace(temporary, path / "index.html")
+
+
 def freeze(app: Flask, destination: str | Path) -> int:
-    """Write every page, feed and asset under ``destination``; return the file count."""
-    destination = Path(destination)
-    app.config.update(FREEZER_DESTINATION=str(destination.resolve()), FREEZER_RELATIVE_URLS=False,
+    """Write every page, feed and asset under ``destination``; return the file count.
+
+    Written beside it and swapped in whole at the end: a mirror being served never
+    shows half of one state and half of another, and a failed freeze leaves the
+    previous mirror as it was."""
+    final = Path(destination).resolve()
+    building = final.with_name(f".{final.name}.building")
+    shutil.rmtree(building, ignore_errors=True)
+    count = _freeze(app, building)
+    if final.exists():
+        old = final.with_name(f".{final.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(final, old)
+        os.replace(building, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(building, final)
+    return count
+
+
+def _freeze(app: Flask, destination: Path) -> int:
+    app.config.update(FREEZER_DESTINATION=str(destination), FREEZER_RELATIVE_URLS=False,
                       FREEZER_IGNORE_MIMETYPE_WARNINGS=True, FREEZER_REMOVE_EXTRA_FILES=True,
                       FREEZER_REDIRECT_POLICY="follow", STATIC_MIRROR=True)
     assets.build_files(app)
@@ -52,6 +102,7 @@ def freeze(app: Flask, destination: str | Path) -> int:
         # /healthz and the static route are deliberately absent from a mirror.
         warnings.simplefilter("ignore", MissingURLGeneratorWarning)
         count = len(freezer.freeze())
+    _pages_as_index_files(destination)
     static = Path(app.config["BUILD_DIR"]) / "static"
     shutil.copytree(static, destination / "static", dirs_exist_ok=True)
     with app.test_client() as client:

@@ -23,9 +23,11 @@ small machine and a round trip per file; the deadline is the better trade.
 from __future__ import annotations
 
 import html
+import re
 import threading
 from dataclasses import dataclass
 
+import lxml.html
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
@@ -35,7 +37,7 @@ from . import deadline
 from .content.model import TocEntry
 from .markup_policy import ID_PREFIX, Policy, strip_forbidden
 
-__all__ = ["ID_PREFIX", "MarkupError", "Rendered", "render"]
+__all__ = ["ID_PREFIX", "MarkupError", "Rendered", "link_phones", "render"]
 
 
 class MarkupError(ValueError):
@@ -127,3 +129,49 @@ def _flatten(tokens):
                        strip_forbidden(html.unescape(token["name"])))
         yield from _flatten(token["children"])
 
+
+
+# Where a number is not to become a link: inside a link already, code, and headings
+# (a contents list repeats their text).
+_NO_LINKS = {"a", "code", "pre", "kbd", "samp", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def link_phones(body: str, numbers: frozenset[str]) -> str:
+    """``body`` (sanitised HTML) with each of ``numbers`` in its text a ``tel:`` link:
+    "call 120" in a guide is one tap on a phone. Only numbers the site knows
+    (hotlines, duty phones), only whole numbers, never inside a link or code."""
+    numbers = {n for n in numbers if n.isdigit()}
+    if not body or not numbers or not any(n in body for n in numbers):
+        return body
+    pattern = re.compile(r"(?<![\d.+-])(" + "|".join(sorted(map(re.escape, numbers), key=len,
+                                                             reverse=True)) + r")(?![\d])")
+    fragment = lxml.html.fragment_fromstring(body, create_parent="div")
+
+    def linked(text: str, parent, before) -> str | None:
+        """Split ``text`` at the numbers; the links go after ``before`` (or first in
+        ``parent``). Returns what stays as text before the first link."""
+        pieces = pattern.split(text)
+        if len(pieces) == 1:
+            return text
+        position = 0 if before is None else parent.index(before) + 1
+        for number, tail in zip(pieces[1::2], pieces[2::2]):
+            link = lxml.html.Element("a", href=f"tel:{number}")
+            link.text, link.tail = number, tail
+            parent.insert(position, link)
+            position += 1
+        return pieces[0]
+
+    def walk(element) -> None:
+        if element.tag in _NO_LINKS:
+            return
+        children = list(element)
+        if element.text:
+            element.text = linked(element.text, element, None)
+        for child in children:
+            walk(child)
+            if child.tail:
+                child.tail = linked(child.tail, element, child)
+
+    walk(fragment)
+    inner = html.escape(fragment.text, quote=False) if fragment.text else ""
+    return inner + "".join(lxml.html.tostring(child, encoding="unicode") for child in fragment)

@@ -9,8 +9,12 @@ right after the swap.
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import logging
+import os
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import TypeVar
 
 from flask import Flask, current_app, g
@@ -57,3 +61,42 @@ def init_app(app: Flask) -> None:
     store.before_swap.append(lambda new: warm(app, new, which=(True,)))
     store.subscribe(lambda old, new: Thread(
         target=warm, args=(app, new, (False,)), name="outputs").start())
+
+
+def last_modified(name: Hashable, etag: str) -> dt.datetime:
+    """A Last-Modified that moves whenever the bytes of output ``name`` do.
+
+    A feed's newest ``updated`` does not: an entry's text can change without it, and
+    a client sending only If-Modified-Since would be told nothing changed. So the
+    time is when these bytes (by ETag) were first served here, and always at least
+    a second after the previous bytes' time, kept under BUILD_DIR so every worker
+    and a restart give the same answer."""
+    known = current_app.extensions.setdefault("portal.last-modified", {})
+    try:
+        return known[name, etag]
+    except KeyError:
+        pass
+    key = hashlib.sha256(repr(name).encode()).hexdigest()[:32]
+    path = Path(current_app.config["BUILD_DIR"]) / "last-modified" / key
+    when = current_app.extensions["portal.store"].now().replace(microsecond=0)
+    try:
+        seen_etag, seen_at = path.read_text().split()
+        seen = dt.datetime.fromisoformat(seen_at)
+    except (OSError, ValueError):
+        seen_etag, seen = None, None
+    if seen_etag == etag and seen is not None:
+        when = seen
+    else:
+        if seen is not None and when <= seen:
+            when = seen + dt.timedelta(seconds=1)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{key}.{os.getpid()}.tmp")
+            temporary.write_text(f"{etag} {when.isoformat()}")
+            os.replace(temporary, path)
+        except OSError:
+            log.warning("cannot record when %s changed under %s", name, path.parent)
+    if len(known) > 4096:
+        known.clear()
+    known[name, etag] = when
+    return when

@@ -1,6 +1,9 @@
 """Holds the current :class:`Library` for the app and knows what time it is."""
 from __future__ import annotations
 
+import hashlib
+import os
+
 import datetime as dt
 import logging
 import threading
@@ -39,6 +42,10 @@ class ContentStore:
         self.clock = clock
         self.image_hosts = image_hosts
         self.last_good = LastGood(last_good_dir) if last_good_dir else None
+        # Problems already logged on this machine, one marker file each: every worker
+        # loads the same change, and a problem is one log line, not one per worker.
+        self._reported_dir = Path(last_good_dir).with_name("reported") if last_good_dir else None
+        self._reported: set[str] = set()
         self._backlink_titles: dict[str, str] = {}
         self._languages: tuple[str, ...] | None = None
         self._library: Library | None = None
@@ -101,9 +108,27 @@ class ContentStore:
                        backlink_title=self._backlink_title, default_lang=self.default_lang,
                        last_good=self.last_good, languages=self.languages(),
                        image_hosts=self.image_hosts)
-        for problem in library.errors:
-            log.error("%s", problem)
+        self._report(library)
         return library
+
+    def _report(self, library: Library) -> None:
+        """Log each error once per machine, and again only when the file changes."""
+        for problem in library.errors:
+            failure = library.failed.get(problem.path)
+            digest = failure.digest if failure is not None else library.site_digest
+            key = hashlib.sha256(f"{problem}\0{digest}".encode()).hexdigest()[:32]
+            if key in self._reported:
+                continue
+            self._reported.add(key)
+            if self._reported_dir is not None:
+                try:
+                    self._reported_dir.mkdir(parents=True, exist_ok=True)
+                    os.close(os.open(self._reported_dir / key, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                except FileExistsError:
+                    continue  # another worker said it
+                except OSError:
+                    pass  # cannot tell: say it rather than lose it
+            log.error("%s", problem)
 
     def _backlink_title(self, lang: str) -> str:
         # Asked once per rendered file: read each language's catalogue only once.

@@ -72,10 +72,12 @@ def test_freeze_writes_every_page_and_feed(app, tmp_path):
     target = tmp_path / "mirror"
     result = app.test_cli_runner().invoke(args=["freeze", str(target)])
     assert result.exit_code == 0, result.output
-    assert (target / "en/guides/flood-safety").read_text().count("Staying safe in a flood") >= 1
+    assert (target / "en/guides/flood-safety/index.html").read_text().count(
+        "Staying safe in a flood") >= 1
     assert (target / "zh/guides/index.html").exists()
-    assert (target / "en/disclosures/tap-water-rumour").exists()
+    assert (target / "en/disclosures/tap-water-rumour/index.html").exists()
     assert not (target / "en/guides/unfinished-draft").exists()
+    assert 'class="filters"' not in (target / "en/guides/index.html").read_text()
     assert not feedparser.parse((target / "zh/feeds/alert.atom").read_bytes()).bozo
     css = list((target / "static/css").glob("site.*.css"))
     assert css and css[0].name in (target / "en/index.html").read_text()

@@ -66,8 +66,13 @@ def test_type_and_hazard_feeds_only_hold_their_entries(client):
 
 def test_chinese_feed_falls_back_to_english_entries(client):
     parsed = feedparser.parse(client.get("/zh/feeds/disclosures.atom").data)
-    titles = [e.title for e in parsed.entries]
-    assert "寒潮预警" in titles and "Tap water is safe to drink" in titles
+    by_title = {e.title: e for e in parsed.entries}
+    assert by_title["寒潮预警"].title_detail.language == "zh"
+    # An English item standing in for a missing translation says so, in the title and
+    # in its language mark.
+    english = by_title["Tap water is safe to drink（英语）"]
+    assert english.title_detail.language == "en"
+    assert english.content[0].language == "en"
 
 
 def test_conditional_get_answers_304_with_no_body(client):
@@ -84,7 +89,8 @@ def test_conditional_get_answers_304_with_no_body(client):
 
 
 def test_unknown_feed_is_a_404(client):
-    for url in ("/en/feeds/nothing.atom", "/en/feeds/alert.json", "/en/feeds/hazards/tsunami.rss"):
+    for url in ("/en/feeds/nothing.atom", "/en/feeds/alert.xml", "/en/feeds/nothing.json",
+                "/en/feeds/hazards/tsunami.rss"):
         assert client.get(url).status_code == 404
 
 

@@ -174,6 +174,16 @@ def areas(value: Any, site) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def url(value: Any, site) -> str:
+    """An absolute http(s) address, as written."""
+    address = scalar(value, "must be one web address").strip()
+    parts = re.fullmatch(r"https?://([^/?#\s@]+)(?:[/?#][^\s]*)?", address, re.I)
+    if not parts or len(address) > 2000 or re.search(r"[\x00-\x1f\x7f<>\"]", address):
+        raise FieldError(f"must be a web address starting with https:// or http://, "
+                         f"not {shown(address)}")
+    return address
+
+
 def text_list(value: Any, site) -> tuple[str, ...]:
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list):

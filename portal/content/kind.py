@@ -24,6 +24,16 @@ def no_moments(item: Item) -> Iterable[dt.datetime]:
     return ()
 
 
+def changed_on(item: Item) -> dt.date | dt.datetime | None:
+    """When an item last changed, as far as its fields say (for the sitemap's lastmod):
+    a ``modified`` or ``updated`` moment, else its ``published`` one."""
+    for name in ("modified", "updated", "status_updated", "published"):
+        value = getattr(item, name, None)
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value
+    return None
+
+
 @dataclass(frozen=True)
 class SearchFields:
     """What a kind adds to an item's search document beyond title, summary and body."""
@@ -67,6 +77,7 @@ class Kind:
     finish: Callable[[dict, str], Iterable[tuple[str, str]]] | None = None
     # Checks that need the other items (a `supersedes` target, say): yields (field, message).
     # ``find(lang, kind, slug)`` gives an item in that language or, failing that, another.
+    # ``find.every(kind)`` lists every item of a kind, in every language.
     links: Callable[[Item, Callable[[str, str, str], Item | None]],
                     Iterable[tuple[str, str]]] | None = None
     # `portal check` advice on one loaded item that needs the library and the time

@@ -185,12 +185,7 @@ def _check_links(items: dict[str, Item], sources: dict, kinds: Registry,
     by_key = {(i.lang, i.section, i.slug): i for i in items.values()}
     languages = sorted({i.lang for i in items.values()})
 
-    def find(lang: str, section: str, slug: str) -> Item | None:
-        for code in (lang, *languages):
-            found = by_key.get((code, section, slug))
-            if found is not None:
-                return found
-        return None
+    find = Finder(by_key, languages)
 
     for rel, item in list(items.items()):
         check = kinds[item.section].links
@@ -206,6 +201,25 @@ def _check_links(items: dict[str, Item], sources: dict, kinds: Registry,
                 defaults = {f.name: f.default for f in dataclasses.fields(item)
                             if f.name in {name for name, _ in broken}}
                 items[rel] = dataclasses.replace(item, **defaults)
+
+
+class Finder:
+    """``find(lang, section, slug)`` for a kind's ``links`` check: the item in that
+    language or, failing that, another; ``find.every(section)`` lists every item of a
+    section in every language (a check that needs the history of a plan, say)."""
+
+    def __init__(self, by_key: dict, languages: list[str]):
+        self._by_key, self._languages = by_key, languages
+
+    def __call__(self, lang: str, section: str, slug: str) -> Item | None:
+        for code in (lang, *self._languages):
+            found = self._by_key.get((code, section, slug))
+            if found is not None:
+                return found
+        return None
+
+    def every(self, section: str) -> list[Item]:
+        return [item for (_, name, _), item in self._by_key.items() if name == section]
 
 
 def _seniority(pair, previous: Library | None, ages: dict[str, int]):

@@ -58,6 +58,17 @@ class Site:
     issuers: Mapping[str, Issuer]
     hotlines: tuple[Hotline, ...]
     areas: Mapping[str, Area] = field(default_factory=lambda: MappingProxyType({}))
+    # A name of at most 16 characters per language (OpenSearch ShortName).
+    short_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    timezone: str | None = None  # IANA name: times in it are shown without an offset
+
+    @property
+    def phones(self) -> frozenset[str]:
+        """Every number the site knows: hotlines and duty phones."""
+        return frozenset([*(h.number for h in self.hotlines),
+                          *(i.phone for i in self.issuers.values())])
+
+    locales: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # What kinds read from site.yml (Kind.site): key -> parsed value.
     sections: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 

@@ -74,7 +74,8 @@ def _read_item(rel: str, data: bytes, site: Site, kinds: Registry, render):
                                      "warning"))
     item = kind.item(
         lang=lang, section=section, slug=slug, path=rel, group="/".join([*rest[:-1], slug]),
-        html=rendered.html, toc=rendered.toc, meta=MappingProxyType(extra),
+        html=markup.link_phones(rendered.html, site.phones), toc=rendered.toc,
+        meta=MappingProxyType(extra),
         lines=MappingProxyType(parsed.lines), **values)
     return item, problems
 

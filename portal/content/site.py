@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+import zoneinfo
 from pathlib import Path
 from types import MappingProxyType
+
+from babel import Locale, UnknownLocaleError
 
 from .errors import ContentError, FieldError, shown
 from .fields import SLUG, geocodes, polygons
@@ -108,11 +111,59 @@ def parse_site(data: bytes, sections=None) -> Site:
         areas=MappingProxyType(areas),
         names=names_of(meta.get("name"), "name"),
         office=names_of(meta.get("office") or meta.get("name"), "office"),
+        short_names=short_names(meta, fail, names_of),
+        timezone=time_zone(meta.get("timezone"), fail),
+        locales=locales(meta.get("locales"), fail),
         hazard_classes=MappingProxyType(classes),
         hazards=MappingProxyType(hazards),
         issuers=MappingProxyType(issuers),
         hotlines=tuple(hotlines),
     )
+
+
+def time_zone(value, fail) -> str | None:
+    """The IANA name of the district's time zone (Asia/Shanghai): times in it are
+    shown without their offset."""
+    if value is None:
+        return None
+    try:
+        zoneinfo.ZoneInfo(str(value))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        fail("timezone", f"{shown(value)} is not a time zone name, for example Asia/Shanghai")
+    return str(value)
+
+
+def locales(value, fail) -> MappingProxyType:
+    """The locale each language's dates and numbers follow (en: en_GB)."""
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, dict):
+        fail("locales", "must map language codes to locales, for example {en: en_GB}")
+    found = {}
+    for lang, code in value.items():
+        try:
+            Locale.parse(str(code).replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            fail("locales", f"{lang}: {shown(code)} is not a locale, for example en_GB")
+        found[str(lang)] = str(code).replace("-", "_")
+    return MappingProxyType(found)
+
+
+SHORT_NAME = 16  # OpenSearch ShortName: at most 16 characters
+
+
+def short_names(meta, fail, names_of) -> MappingProxyType:
+    """The name a browser shows for the site's search (and an installed app), per
+    language: ``short_name`` when given, else the full name when it is short enough."""
+    if meta.get("short_name") is None:
+        full = names_of(meta.get("name"), "name")
+        return MappingProxyType({k: v for k, v in full.items() if len(v) <= SHORT_NAME})
+    found = names_of(meta["short_name"], "short_name")
+    for lang, name in found.items():
+        if len(name) > SHORT_NAME:
+            fail("short_name", f"{lang}: {name!r} is {len(name)} characters; at most "
+                               f"{SHORT_NAME} fit a browser's search box")
+    return found
 
 
 def with_references(site: Site, previous: Site | None, items) -> Site:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Flask
 
 from ..content.kind import Registry
-from . import disclosures, events, guides, pages
+from . import disclosures, events, guides, pages, plans
 
-PACKAGES = (guides, disclosures, events, pages)
+PACKAGES = (guides, disclosures, plans, events, pages)
 
 
 def registry() -> Registry:

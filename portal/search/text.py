@@ -50,6 +50,24 @@ def plain_text(html: str) -> str:
     return LINES.sub("\n", text).strip()
 
 
+_LINE_BREAK = re.compile(r"(.)?\n")
+
+
+def one_line(text: str) -> str:
+    """Lines run together for a snippet, each still a unit: a heading does not run
+    into the next sentence ("…during the shaking · Trying to run out…")."""
+    def join(match: re.Match) -> str:
+        before = match.group(1) or ""
+        if not before:
+            return " "
+        if before in "。！？；：，、…）」』":
+            return before
+        if before in ".!?;:,)":
+            return before + " "
+        return before + " · "
+    return _LINE_BREAK.sub(join, text)
+
+
 def snippet(text: str, wanted: frozenset[str], width: int = SNIPPET_WIDTH) -> Snippet:
     """The window of ``text`` with the most distinct wanted terms, matches marked.
 
@@ -90,7 +108,7 @@ def snippet(text: str, wanted: frozenset[str], width: int = SNIPPET_WIDTH) -> Sn
         runs.append((scan[cursor:end], False))
     if end < len(text):
         runs.append((" …", False))
-    return tuple((t.replace("\n", " "), hit) for t, hit in runs)
+    return tuple((one_line(t), hit) for t, hit in runs)
 
 
 def _matches(text: str, wanted: frozenset[str]):
@@ -137,4 +155,4 @@ def leading(text: str, width: int = SNIPPET_WIDTH) -> Snippet:
     if not text:
         return ()
     end = _window_end(text, 0, width)
-    return ((text[:end].replace("\n", " ") + (" …" if end < len(text) else ""), False),)
+    return ((one_line(text[:end]) + (" …" if end < len(text) else ""), False),)

@@ -37,7 +37,8 @@ def slot(app: Flask, name: str, template: str) -> None:
     Slots the site's templates offer: ``top`` (every page, under the emergency
     banner), ``home-top`` (the home page, right under the alerts), ``home`` (a
     section of the home page), ``hazard`` (a hazard hub; ``hazard`` in context).
-    A kind's own templates may offer more (``plan``, ``place``: the item in context).
+    A kind's own templates may offer more (``plan``, ``place``, ``disclosure``: the item
+    in context).
     The template is included with the page's context."""
     app.extensions.setdefault("portal.slots", {}).setdefault(name, []).append(template)
 

@@ -64,16 +64,31 @@ def _page() -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
+def _example_query(code: str) -> str:
+    """A search that finds something, for the description's example Query: the first
+    word of a hazard's name."""
+    for hazard in library().site.hazards.values():
+        name = localized(hazard.names, code)
+        if name:
+            return name.split()[0]
+    return ""
+
+
 @root.get("/opensearch.xml")
 def opensearch():
     code = request.args.get("lang") or current_lang()
     if code not in library().languages:
         abort(404)
-    name = localized(library().site.names, code)
+    site = library().site
+    name = localized(site.names, code)
+    short = site.short_names.get(code) or next(iter(site.short_names.values()), None)
+    if short is None:  # no short name fits: cut at a word, never mid-word
+        short = name[:16].rsplit(" ", 1)[0] if " " in name[:17] else name[:16]
     with force_locale(code):
         description = _("Search %(site)s", site=name)
     xml = render_template(
-        "opensearch.xml", lang=code, short_name=name[:16], long_name=name[:48],
+        "opensearch.xml", lang=code, short_name=short, long_name=name[:48],
+        example=_example_query(code),
         description=description[:1024],
         search_url=absolute_url("site.search", lang=code) + "?q={searchTerms}",
         self_url=absolute_url("root.opensearch", lang=code),

@@ -5,11 +5,13 @@ TYPE = {
     "announcement": _l("Announcement"),
     "rumour-correction": _l("Rumour correction"),
     "alert": _l("Alert"),
+    "response": _l("Emergency response"),
 }
 TYPE_PLURAL = {
     "announcement": _l("Announcements"),
     "rumour-correction": _l("Rumour corrections"),
     "alert": _l("Alerts"),
+    "response": _l("Emergency responses"),
 }
 VERDICT = {
     "false": _l("False"),
@@ -44,6 +46,12 @@ LEVEL = {
     "orange": _l("Orange warning"),
     "red": _l("Red warning"),
 }
+# What a response disclosure does to a plan's response level.
+ACTION = {
+    "activate": _l("Response activated"),
+    "adjust": _l("Response level changed"),
+    "end": _l("Response ended"),
+}
 EXERCISE = _l("EXERCISE — this is a drill")
 # Where a disclosure stands now (queries.status), as a short tag.
 STATUS = {
@@ -58,5 +66,5 @@ FIELD = {
     "area": _l("Area"), "expires": _l("Expires"),
 }
 LABELS = {"type": TYPE, "type_plural": TYPE_PLURAL, "verdict": VERDICT, "severity": SEVERITY,
-          "urgency": URGENCY, "certainty": CERTAINTY, "level": LEVEL, "exercise": EXERCISE,
+          "urgency": URGENCY, "certainty": CERTAINTY, "level": LEVEL, "action": ACTION, "exercise": EXERCISE,
           "status": STATUS}

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from ...content.model import Item
 
-TYPES = ("announcement", "rumour-correction", "alert")
+TYPES = ("announcement", "rumour-correction", "alert", "response")
+# What a `response` disclosure does to a plan's response level.
+ACTIONS = ("activate", "adjust", "end")
 VERDICTS = ("false", "misleading", "unproven", "true")
 SEVERITIES = ("minor", "moderate", "severe", "extreme")
 URGENCIES = ("immediate", "expected", "future", "past", "unknown")
@@ -31,6 +33,10 @@ class Disclosure(Item):
     claim: str | None = None
     verdict: str | None = None
     appeared_in: tuple[str, ...] = ()
+    claim_short: str | None = None  # the claim in under 75 characters, for fact-check tools
+    claim_url: str | None = None  # where the claim appeared (first seen)
+    claim_date: dt.date | None = None  # when it first appeared
+    claim_author: str | None = None  # who spread it, as far as known ("chat group posts")
     severity: str | None = None
     urgency: str | None = None
     certainty: str | None = None
@@ -46,6 +52,10 @@ class Disclosure(Item):
     polygons: tuple[str, ...] = ()
     circles: tuple[str, ...] = ()
     geocodes: tuple[tuple[str, str], ...] = ()
+    # A response: the plan (slug) whose response it activates, adjusts or ends; its
+    # level (a key the plan defines) is in ``level``.
+    plan: str | None = None
+    action: str | None = None
 
     @property
     def sms_text(self) -> str:
@@ -55,7 +65,10 @@ class Disclosure(Item):
 
     @property
     def warning_level(self) -> str | None:
-        """The colour of the warning signal: as written, else from the severity."""
+        """The colour of the warning signal: as written, else from the severity.
+        Only alerts have one (a response's ``level`` is a response level)."""
+        if self.type != "alert":
+            return None
         return self.level or LEVEL_BY_SEVERITY.get(self.severity or "")
 
     def is_public(self, now: dt.datetime) -> bool:

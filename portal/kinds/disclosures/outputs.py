@@ -6,23 +6,26 @@ and link to fixed RFC 5005 archive pages, so the whole history stays reachable.
 """
 from __future__ import annotations
 
+import hashlib
+
 from flask import abort, current_app, g
 from flask_babel import gettext
 
 from ... import feeds
 from ...content import localized
-from ...outputs import cached
+from ...i18n import language_name
+from ...outputs import cached, last_modified
 from ...urls import absolute_url
 from ...views.common import lang, library, now
 from . import cap, feed, queries
-from .labels import EXERCISE, FIELD, LEVEL, SEVERITY, TYPE, TYPE_PLURAL, VERDICT
+from .labels import ACTION, EXERCISE, FIELD, LEVEL, SEVERITY, TYPE, TYPE_PLURAL, VERDICT
 from .model import TYPES
 from .views import bp
 
-MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+MEDIA_TYPES = feeds.MEDIA_TYPES
 CAP_TYPE = "application/cap+xml"
 LABELS = {"type": TYPE, "verdict": VERDICT, "severity": SEVERITY, "level": LEVEL,
-          "exercise": {"true": EXERCISE}, "field": FIELD}
+          "exercise": {"true": EXERCISE}, "field": FIELD, "action": ACTION}
 
 
 def label(kind: str, value: str) -> str:
@@ -42,10 +45,11 @@ def _feed_urls(name: str, hazard: str | None):
         "disclosures.feed_named_archive", lang=lang(), name=name, page=page)
 
 
-def _entries(items):
+def _entries(items, endpoint: str = "disclosures.item"):
     lib, config = library(), current_app.config
     return [feed.entry(item, lib.site, lang(), config["BASE_URL"],
-                       absolute_url("disclosures.item", lang=lang(), slug=item.slug), label)
+                       absolute_url(endpoint, lang=lang(), slug=item.slug), label,
+                       language_name(item.lang, lang()))
             for item in items]
 
 
@@ -55,10 +59,10 @@ def build_feed(name: str, type_: str | None, hazard: str | None, page: int | Non
     current, archive_url = _feed_urls(name, hazard)
     site_name = localized(lib.site.names, lang())
     if hazard:
-        title = f"{site_name}: {label('hazard', hazard)}"
+        title = gettext("%(site)s: %(feed)s", site=site_name, feed=label("hazard", hazard))
         page_url = absolute_url("site.hazard", lang=lang(), hazard=hazard)
     elif type_:
-        title = f"{site_name}: {TYPE_PLURAL[type_]}"
+        title = gettext("%(site)s: %(feed)s", site=site_name, feed=TYPE_PLURAL[type_])
         page_url = absolute_url("disclosures.index", lang=lang(), type=type_)
     else:
         title = gettext("%(site)s: all announcements", site=site_name)
@@ -98,8 +102,9 @@ def _serve(name: str, fmt: str, type_=None, hazard=None, page=None):
     if built is None:
         abort(404)
     response = current_app.response_class(getattr(built, fmt), mimetype=MEDIA_TYPES[fmt])
-    response.last_modified = built.updated
     response.set_etag(built.etag(fmt))
+    response.last_modified = last_modified(("feed", lang(), name, hazard, page, fmt),
+                                           built.etag(fmt))
     hub = current_app.config["WEBSUB_HUB"]
     if hub and page is None:
         current, _ = _feed_urls(name, hazard)
@@ -119,7 +124,7 @@ def _hazard(hazard: str, fmt: str, page: int | None):
     return _serve("hazard", fmt, hazard=hazard, page=page)
 
 
-@bp.get("/feeds/<slug:name>.<any(atom, rss):fmt>")
+@bp.get("/feeds/<slug:name>.<any(atom, rss, json):fmt>")
 def feed_named(name: str, fmt: str):
     return _named(name, fmt, None)
 
@@ -129,7 +134,7 @@ def feed_named_archive(name: str, page: int):
     return _named(name, "atom", page)
 
 
-@bp.get("/feeds/hazards/<slug:hazard>.<any(atom, rss):fmt>")
+@bp.get("/feeds/hazards/<slug:hazard>.<any(atom, rss, json):fmt>")
 def feed_hazard(hazard: str, fmt: str):
     return _hazard(hazard, fmt, None)
 
@@ -165,7 +170,8 @@ def cap_document(slug: str):
         abort(404)
     body, sent = built
     response = current_app.response_class(body, mimetype=CAP_TYPE)
-    response.last_modified = sent
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.last_modified = last_modified(("cap", slug), response.get_etag()[0])
     return response
 
 
@@ -180,18 +186,16 @@ def build_cap_index():
         page_url=absolute_url("disclosures.index", lang=lang(), type="alert"),
         base_url=current_app.config["BASE_URL"], entry_link_type=CAP_TYPE)
     config = current_app.config
-    shown = [feed.entry(item, lib.site, lang(), config["BASE_URL"],
-                        absolute_url("disclosures.cap_document", lang=lang(), slug=item.slug),
-                        label) for item in entries]
-    return feeds.build(spec, shown, localized(lib.site.office, lang()))
+    return feeds.build(spec, _entries(entries, "disclosures.cap_document"),
+                       localized(lib.site.office, lang()))
 
 
 @bp.get("/feeds/cap.atom")
 def cap_index():
     built = cached(("cap-index", lang()), build_cap_index)
     response = current_app.response_class(built.atom, mimetype="application/atom+xml")
-    response.last_modified = built.updated
     response.set_etag(built.etag("atom"))
+    response.last_modified = last_modified(("cap-index", lang()), built.etag("atom"))
     return response
 
 
@@ -216,8 +220,8 @@ def warm() -> None:
 def frozen(library, lang_: str):
     """What `portal freeze` writes beside the pages: every subscription feed."""
     for hazard in library.site.hazards:
-        for fmt in ("atom", "rss"):
+        for fmt in feeds.FORMATS:
             yield "disclosures.feed_hazard", {"lang": lang_, "hazard": hazard, "fmt": fmt}
     for name in feed_names():
-        for fmt in ("atom", "rss"):
+        for fmt in feeds.FORMATS:
             yield "disclosures.feed_named", {"lang": lang_, "name": name, "fmt": fmt}

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from ...content.fields import (COMMON, Field, areas, boolean, changes, choice, circles,
+from ...content.fields import (COMMON, Field, areas, boolean, changes, choice, circles, date,
                                datetime, geocodes, hazards, issuer, polygons, slug, text,
-                               text_list)
+                               text_list, url)
 from ...content.kind import Facet, Kind, SearchFields
 from ...content.model import Item
-from .model import (CERTAINTIES, LEVELS, RESPONSE_TYPES, SEVERITIES, TYPES, URGENCIES, VERDICTS,
-                    Disclosure)
+from .model import (ACTIONS, CERTAINTIES, LEVELS, RESPONSE_TYPES, SEVERITIES, TYPES, URGENCIES,
+                    VERDICTS, Disclosure)
 from .queries import alerts, status
 from .sms import sms_problem
 
@@ -43,6 +43,10 @@ BY_TYPE = {
         "claim": Field(text),
         "verdict": Field(choice(*VERDICTS)),
         "appeared_in": Field(text_list, required=False),
+        "claim_short": Field(text, required=False),
+        "claim_url": Field(url, required=False),
+        "claim_date": Field(date, required=False),
+        "claim_author": Field(text, required=False),
     },
     "alert": {
         "severity": Field(choice(*SEVERITIES)),
@@ -62,12 +66,17 @@ BY_TYPE = {
         "geocodes": Field(geocodes, required=False),
     },
     "announcement": {},
+    "response": {
+        "plan": Field(slug),
+        "level": Field(text, required=False),  # a key the plan defines; checked in links
+        "action": Field(choice(*ACTIONS)),
+    },
 }
 
 SKELETON = """---
 title: {title}
 summary: One or two sentences shown in lists, feeds and search results.
-type: {type}               # announcement | rumour-correction | alert
+type: {type}               # announcement | rumour-correction | alert | response
 issuer: emergency-office   # a key from site.yml issuers
 published: {now}   # a later time schedules publication
 hazards: [flood]
@@ -80,7 +89,11 @@ EXTRA = {
     "rumour-correction": (
         'claim: "The rumour exactly as it circulated."\n'
         "verdict: false            # false | misleading | unproven | true\n"
-        'appeared_in: ["Where it was seen, for example a chat group"]\n'),
+        'appeared_in: ["Where it was seen, for example a chat group"]\n'
+        '# claim_short: "The claim in under 75 characters, for fact-check tools"\n'
+        '# claim_url: https://example.com/where-it-first-appeared\n'
+        '# claim_date: 2026-11-12      # when it first appeared\n'
+        '# claim_author: Posts in local chat groups\n'),
     "alert": (
         "severity: moderate        # minor | moderate | severe | extreme\n"
         "urgency: expected         # immediate | expected | future | past | unknown\n"
@@ -93,6 +106,10 @@ EXTRA = {
         "# exercise: true          # a drill: marked as one everywhere, CAP status Exercise\n"
         "# sms: Short text         # for SMS: 160 plain letters, or 70 Chinese characters\n"
         "# next_update: {expires}   # when the next update is promised\n"),
+    "response": (
+        "plan: flood-control       # a plan slug (content/<lang>/plans/<slug>.md)\n"
+        "action: activate          # activate | adjust | end\n"
+        "level: IV                 # a level the plan defines (not needed to end)\n"),
 }
 
 
@@ -105,9 +122,24 @@ def skeleton(slug_: str, now: dt.datetime, subtype: str | None) -> str:
                            now=now.isoformat(), extra=extra)
 
 
+CLAIM_SHORT = 75  # what fact-check tools show of claimReviewed
+
+
 def finish(values: dict, lang: str):
     """Alerts: what to do now is required (the older `instruction` line counts), and
-    the SMS text must fit one message."""
+    the SMS text must fit one message. Rumour corrections: a short claim is short. A
+    response that activates or adjusts names its level."""
+    if values.get("type") == "rumour-correction":
+        short = values.get("claim_short")
+        if short and len(short) > CLAIM_SHORT:
+            yield "claim_short", (f"is {len(short)} characters; fact-check tools show under "
+                                  f"{CLAIM_SHORT}: say the claim in fewer words")
+        return
+    if values.get("type") == "response":
+        if values.get("action") in ("activate", "adjust") and not values.get("level"):
+            yield "level", (f"required to {values['action']} a response: a level the plan "
+                            "defines, for example IV")
+        return
     if values.get("type") != "alert":
         return
     older = values.pop("instruction", None)
@@ -141,7 +173,10 @@ def search_fields(item: Disclosure, site) -> SearchFields:
 
 
 def links(item: Disclosure, find: Callable[[str, str, str], Item | None]):
-    """A `supersedes` must name another disclosure, and chains must end."""
+    """A `supersedes` must name another disclosure, and chains must end; a response
+    must name a plan and a level it defines, and can only adjust or end one in force."""
+    if item.type == "response":
+        yield from response_links(item, find)
     target = item.supersedes
     if not target:
         return
@@ -161,8 +196,36 @@ def links(item: Disclosure, find: Callable[[str, str, str], Item | None]):
         current = find(current.lang, "disclosures", current.supersedes)
 
 
+def response_links(item: Disclosure, find):
+    """Checked once it is no longer a draft: a skeleton names a plan the site may not have."""
+    if not item.plan or item.draft:
+        return
+    plan = find(item.lang, "plans", item.plan)
+    if plan is None:
+        yield "plan", f"no plan has the slug {item.plan!r}"
+        return
+    defined = [level.level for level in getattr(plan, "levels", ())]
+    if item.level is not None and item.level not in defined:
+        yield "level", (f"plan {item.plan!r} defines no level {item.level!r}; its levels: "
+                        f"{', '.join(defined) or 'none'}")
+    every = getattr(find, "every", None)
+    if item.action in ("adjust", "end") and every is not None:
+        earlier = [other for other in every("disclosures")
+                   if other.lang == item.lang and other.type == "response"
+                   and other.plan == item.plan and not other.draft and other.action
+                   and (other.published, other.slug) < (item.published, item.slug)]
+        last = max(earlier, key=lambda other: (other.published, other.slug), default=None)
+        if last is None or last.action == "end":
+            yield "action", (f"cannot {item.action} a response to plan {item.plan!r}: none is "
+                             "in force at this time; activate one first")
+
+
 def review(library, item: Disclosure, now: dt.datetime):
-    """A promised update whose time has passed with no newer disclosure in its chain."""
+    """A promised update whose time has passed with no newer disclosure in its chain;
+    a long claim with no short form for fact-check tools."""
+    if item.claim and len(item.claim) > CLAIM_SHORT and not item.claim_short:
+        yield "claim", (f"is {len(item.claim)} characters and fact-check tools show under "
+                        f"{CLAIM_SHORT}: add claim_short, the claim in a few words")
     promised = item.next_update
     if promised is None or item.draft or promised >= now:
         return

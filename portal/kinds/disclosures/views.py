@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template
+from flask_babel import gettext
 
 from ...content import localized
 from ...urls import absolute_url
@@ -31,7 +32,9 @@ def item(slug: str):
     review = None
     if found.type == "rumour-correction":
         review = claim_review(found, absolute_url("disclosures.item", lang=lang(), slug=slug),
-                              localized(issuer.names, found.lang), str(VERDICT[found.verdict]))
+                              localized(issuer.names, found.lang), str(VERDICT[found.verdict]),
+                              absolute_url("site.home", lang=found.lang),
+                              gettext("People sharing the message"))
     return render_template("disclosure.html", item=found, claim_review=review,
                            has_cap=queries.has_cap(lib, found, when),
                            translations=lib.translations(found, when),
