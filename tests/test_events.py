@@ -420,7 +420,7 @@ def test_search_sitemap_and_freeze_include_events(make_app, events_dir, tmp_path
         assert (target / name).is_file(), name
     icalendar.Calendar.from_ical((target / "en/events.ics").read_text())
     vobject.readOne((target / "en/events/hill-drill.ics").read_text())
-    assert (target / "en/events/river-drill").is_file()
+    assert (target / "en/events/river-drill/index.html").is_file()
     assert "River evacuation drill" in (target / "en/events/index.html").read_text()
 
 

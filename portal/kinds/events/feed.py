@@ -37,7 +37,7 @@ def entry(item: Event, site: Site, lang: str, base_url: str, url: str,
                      f"{escape(item.message)}</p>")
     return feeds.Entry(
         id=feeds.tag_id(base_url, announced(item).date(), f"{lang}/events/{item.slug}"),
-        title=title, url=url, published=announced(item), updated=item.modified,
+        title=title, url=url, lang=item.lang, published=announced(item), updated=item.modified,
         author=organiser, summary=item.summary, content="".join(facts) + item.html,
         categories=(("event-type", item.type, label),
                     *(("hazard", h, localized(site.hazards[h].names, lang))

@@ -2,12 +2,14 @@
 test alerts' CAP documents: built once per content state (portal/outputs.py)."""
 from __future__ import annotations
 
+import hashlib
+
 from flask import abort, current_app
 from flask_babel import gettext
 
 from ... import feeds
 from ...content import localized
-from ...outputs import cached
+from ...outputs import cached, last_modified
 from ...store import get_store
 from ...urls import absolute_url
 from ...views.common import lang, library, now
@@ -16,12 +18,12 @@ from .labels import EVENT_TYPE
 from .schema import organiser_name
 from .views import bp
 
-MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 CAP_TYPE = "application/cap+xml"
 
 
 def _timezone():
-    return library().site.sections.get("timezone")
+    """site.yml `timezone`, the district's: calendars give times in it, else in UTC."""
+    return library().site.timezone
 
 
 def location(item, place) -> str:
@@ -77,23 +79,25 @@ def build_calendar(slug: str | None):
         [_entry(item) for item in items], current_app.config["BASE_URL"], url, _timezone())
 
 
-def _calendar_response(built):
+def _calendar_response(key, built):
     if built is None:
         abort(404)
     response = current_app.response_class(built.body, mimetype=calendar.MEDIA_TYPE)
-    response.last_modified = built.updated
     response.set_etag(built.etag)
+    response.last_modified = last_modified(key, built.etag)
     return response
 
 
 @bp.get("/events.ics")
 def calendar_all():
-    return _calendar_response(cached(("events.ics", lang()), lambda: build_calendar(None)))
+    key = ("events.ics", lang())
+    return _calendar_response(key, cached(key, lambda: build_calendar(None)))
 
 
 @bp.get("/events/<slug:slug>.ics")
 def calendar_one(slug: str):
-    return _calendar_response(cached(("events.ics", lang(), slug), lambda: build_calendar(slug)))
+    key = ("events.ics", lang(), slug)
+    return _calendar_response(key, cached(key, lambda: build_calendar(slug)))
 
 
 def build_feed():
@@ -114,12 +118,12 @@ def build_feed():
     return feeds.build(spec, entries, localized(lib.site.office, lang()))
 
 
-@bp.get("/feeds/events.<any(atom, rss):fmt>")
+@bp.get("/feeds/events.<any(atom, rss, json):fmt>")
 def feed_events(fmt: str):
     built = cached(("events-feed", lang()), build_feed)
-    response = current_app.response_class(getattr(built, fmt), mimetype=MEDIA_TYPES[fmt])
-    response.last_modified = built.updated
+    response = current_app.response_class(getattr(built, fmt), mimetype=feeds.MEDIA_TYPES[fmt])
     response.set_etag(built.etag(fmt))
+    response.last_modified = last_modified(("events-feed", lang(), fmt), built.etag(fmt))
     return response
 
 
@@ -143,7 +147,8 @@ def cap_document(slug: str):
         abort(404)
     body, sent = built
     response = current_app.response_class(body, mimetype=CAP_TYPE)
-    response.last_modified = sent
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.last_modified = last_modified(("events.cap", slug), response.get_etag()[0])
     return response
 
 
@@ -156,7 +161,7 @@ def frozen(library, lang_: str):
     """What `portal freeze` writes beside the pages: the calendars, the feeds and the
     test alerts' CAP documents."""
     yield "events.calendar_all", {"lang": lang_}
-    for fmt in ("atom", "rss"):
+    for fmt in feeds.FORMATS:
         yield "events.feed_events", {"lang": lang_, "fmt": fmt}
     for item in library.section(lang_, "events", get_store().now()):
         yield "events.calendar_one", {"lang": lang_, "slug": item.slug}

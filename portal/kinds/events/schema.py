@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,20 +47,6 @@ def report(value: Any, site) -> str:
         return markup.render(source).html
     except markup.MarkupError as exc:
         raise FieldError(str(exc)) from None
-
-
-def timezone(value: Any) -> str | None:
-    """site.yml `timezone`: an IANA name (Asia/Shanghai) calendars show times in; when
-    absent, calendars give times in UTC."""
-    if value is None:
-        return None
-    name = scalar(value, "must be a time zone name, for example Asia/Shanghai")
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise FieldError(f"unknown time zone {shown(name)}; write an IANA name, "
-                         "for example Asia/Shanghai") from None
-    return name
 
 
 SCHEMA = {
@@ -179,5 +164,4 @@ KIND = Kind(
     search=search_fields, finish=finish, links=links, review=review,
     ended=lambda library, item, now: item.end <= now,
     endpoint="events.item", list_endpoint="events.index", skeleton=skeleton,
-    site={"timezone": timezone},
 )
