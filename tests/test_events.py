@@ -449,3 +449,16 @@ def test_portal_check_asks_for_the_report_of_a_drill_long_over(content_dir):
     result = app_check(content_dir)
     assert "warning: " in result.output and "old-drill.md:1: report: " in result.output
     assert "reported-drill.md:1: report: " not in result.output
+
+
+BUNDLED = Path(__file__).parent.parent / "content"
+
+
+def test_a_bundled_plan_page_links_its_drills(make_app, clock):
+    clock.now = dt.datetime(2026, 12, 1, 12, 0, tzinfo=TZ)
+    client = make_app(BUNDLED).test_client()
+    for lang, title in (("en", "North Hill earthquake drill"), ("zh", "北山街道学校与邻里地震演练")):
+        html = client.get(f"/{lang}/plans/earthquake").get_data(as_text=True)
+        assert 'id="plan-events"' in html
+        found = html[html.index('id="plan-events"'):]
+        assert title in found[:found.index("</section>")]
