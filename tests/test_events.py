@@ -462,3 +462,30 @@ def test_a_bundled_plan_page_links_its_drills(make_app, clock):
         assert 'id="plan-events"' in html
         found = html[html.index('id="plan-events"'):]
         assert title in found[:found.index("</section>")]
+
+
+@pytest.mark.skipif("places" not in __import__("portal.kinds").kinds.registry(),
+                    reason="the places kind is not merged yet")
+def test_a_bundled_event_at_a_place_links_it_and_locates_it(make_app, clock):
+    clock.now = dt.datetime(2026, 12, 1, 12, 0, tzinfo=TZ)
+    app = make_app(BUNDLED)
+    library = app.extensions["portal.store"].library
+    client = app.test_client()
+    for lang in ("en", "zh"):
+        place = library.find(lang, "places", "riverside-square-assembly-point", clock.now)
+        assert place is not None
+        html = client.get(f"/{lang}/events/old-town-flood-drill-october").get_data(as_text=True)
+        assert f'href="/{lang}/places/riverside-square-assembly-point"' in html
+        assert str(place.address) in html
+        lat, lon = place.location
+        assert f"geo:{lat},{lon}" in html
+        ical, vcal = calendars(client.get(f"/{lang}/events/old-town-flood-drill-october.ics"))
+        [item] = ical.walk("VEVENT")
+        assert (item["GEO"].latitude, item["GEO"].longitude) == (lat, lon)
+        assert place.title in str(item["LOCATION"]) and place.address in str(item["LOCATION"])
+        assert vcal.vevent.geo.value == f"{lat};{lon}"
+        spot = client.get(f"/{lang}/places/riverside-square-assembly-point").get_data(
+            as_text=True)
+        assert 'id="place-events"' in spot
+        assert f'href="/{lang}/events/new-year-crowd-safety-stewards"' in spot
+    assert [e for e in library.errors if "/events/" in e.path] == []
