@@ -29,6 +29,7 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 KIND_CATALOGUES := $(wildcard portal/kinds/*/translations)
 OWN_KINDS := $(patsubst portal/kinds/%/translations,%,$(KIND_CATALOGUES))
 EXTRACT := $(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy_gettext -k _l
+# Within a kind package, paths are relative to the package: its own mapping.
 
 translations: install
 	@for dir in translations $(KIND_CATALOGUES); do \

@@ -85,7 +85,7 @@ def site_locale() -> str:
 
 # Query arguments a page may carry over to its other languages: the documented
 # filters and paging, nothing else a link (or an attacker) appended.
-CARRIED_ARGS = ("q", "kind", "hazard", "type", "page")
+CARRIED_ARGS = ("q", "kind", "hazard", "type", "page", "area", "status", "near")
 
 
 def alternates(absolute: bool = True) -> list[tuple[str, str]]:

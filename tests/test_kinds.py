@@ -196,7 +196,9 @@ def test_portal_new_writes_a_skeleton_for_any_kind(bulletin_kind, content_dir):
     assert result.exit_code == 0, result.output
     assert (content_dir / "en/bulletins/road-closed.md").is_file()
     unknown = app.test_cli_runner().invoke(new_command, ["gazette", "x"])
-    assert unknown.exit_code != 0 and "guide, disclosure, plan, event, page, bulletin" in unknown.output
+    singulars = ", ".join(package.KIND.singular for package in portal.kinds.PACKAGES)
+    assert singulars.endswith(", bulletin")
+    assert unknown.exit_code != 0 and singulars in unknown.output
 
 
 def _imports(path: Path, tree: ast.AST | None = None) -> set[str]:

@@ -98,6 +98,21 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def bundled_server(tmp_path_factory):
+    """The bundled content (content/), as `make run` serves it, at the real time."""
+    tmp = tmp_path_factory.mktemp("bundled-live")
+    app = prepare(create_app({
+        "TESTING": True, "CONTENT_DIR": str(Path(__file__).parents[2] / "content"),
+        "BUILD_DIR": str(tmp / "build"), "INDEX_DIR": str(tmp / "index"),
+        "RELOAD_INTERVAL": 0,
+    }))
+    server = LiveServer(app)
+    server.start()
+    yield server
+    server.stop()
+
+
 def _chrome(tmp_path_factory, name: str, *, javascript: bool = True) -> webdriver.Chrome:
     os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not fetch anything
     options = webdriver.ChromeOptions()

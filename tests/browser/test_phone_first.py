@@ -38,3 +38,17 @@ def test_alert_page_says_what_to_do_within_800px(page, live_server, lang, slug):
     assert status < steps <= 800
     violations = page.axe()
     assert not violations, format_violations(violations)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_hotline_labels_start_in_one_column_whatever_the_number_length(page, bundled_server,
+                                                                      width):
+    page.size(width, 900)
+    page.open(bundled_server("/en/hotlines"))
+    lefts = page.js("return Array.from(document.querySelectorAll('main .hotlines .label'))"
+                    ".map(el => Math.round(el.getBoundingClientRect().left))")
+    numbers = page.js("return Array.from(document.querySelectorAll('main .hotlines .number'))"
+                      ".map(el => el.textContent.trim().length)")
+    assert len(set(numbers)) > 1, "numbers of different lengths to compare"
+    columns = sorted(set(lefts))
+    assert len(columns) <= (1 if width == 360 else 2), (lefts, numbers)
