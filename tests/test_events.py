@@ -464,8 +464,6 @@ def test_a_bundled_plan_page_links_its_drills(make_app, clock):
         assert title in found[:found.index("</section>")]
 
 
-@pytest.mark.skipif("places" not in __import__("portal.kinds").kinds.registry(),
-                    reason="the places kind is not merged yet")
 def test_a_bundled_event_at_a_place_links_it_and_locates_it(make_app, clock):
     clock.now = dt.datetime(2026, 12, 1, 12, 0, tzinfo=TZ)
     app = make_app(BUNDLED)
