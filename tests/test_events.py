@@ -287,7 +287,7 @@ def test_the_event_page_says_when_where_who_and_how(make_app, events_dir):
     client = make_app(events_dir).test_client()
     html = client.get("/en/events/first-aid").get_data(as_text=True)
     assert "Riverside Square" in html and "Emergency Office" in html
-    assert 'href="https://example.org/sign-up"' in html and "20 places" in html
+    assert 'href="https://example.org/sign-up"' in html and "Up to 20 people" in html
     assert "<strong>stop bleeding</strong>" in html and "After the event" in html
     assert 'href="/en/events/first-aid.ics"' in html
     assert 'href="webcal://example.org/en/events.ics"' in html
@@ -296,6 +296,7 @@ def test_the_event_page_says_when_where_who_and_how(make_app, events_dir):
     assert client.get("/en/events/no-such-event").status_code == 404
     zh = client.get("/zh/events/river-drill").get_data(as_text=True)
     assert "河边疏散演练" in zh and "您会注意到什么" in zh
+    assert "<dt>时间</dt>" in zh and "<dt>地点</dt>" in zh
 
 
 def test_a_test_alert_has_an_exercise_cap_with_its_exact_message(make_app, events_dir):

@@ -27,7 +27,7 @@ def entry(item: Event, site: Site, lang: str, base_url: str, url: str,
     if item.cancelled:
         title = f"{gettext('Cancelled')}{colon}{title}"
     facts = [
-        f"<p><strong>{escape(gettext('When'))}</strong> {escape(format_when(item.start))} – "
+        f"<p><strong>{escape(gettext('Date and time'))}</strong> {escape(format_when(item.start))} – "
         f"{escape(format_when(item.end))}</p>",
         f"<p><strong>{escape(gettext('Where'))}</strong> {escape(where)}</p>",
         f"<p><strong>{escape(gettext('What you will notice'))}</strong> {escape(item.notice)}</p>",
