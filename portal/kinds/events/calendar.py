@@ -42,7 +42,6 @@ class Entry:
 @dataclass(frozen=True)
 class Built:
     body: bytes
-    updated: dt.datetime
 
     @property
     def etag(self) -> str:
@@ -80,8 +79,7 @@ def build(name: str, description: str, entries: Sequence[Entry], base_url: str,
         calendar.subcomponents.insert(0, icalendar.Timezone.from_tzinfo(
             zone, tzid=tz, first_date=first.date() - dt.timedelta(days=1),
             last_date=last.date() + dt.timedelta(days=1)))
-    updated = max((e.item.modified for e in entries), default=dt.datetime(2000, 1, 1, tzinfo=UTC))
-    return Built(calendar.to_ical(), updated)
+    return Built(calendar.to_ical())
 
 
 def _event(entry: Entry, base_url: str, zone) -> icalendar.Event:

@@ -27,8 +27,10 @@ def _timezone():
 
 
 def location(item, place) -> str:
+    """The place's name and address, or the free address."""
     if place is not None:
-        return ", ".join(part for part in (place.title, place.address) if part)
+        comma = "，" if place.lang.startswith("zh") else ", "
+        return comma.join(part for part in (place.title, place.address) if part)
     return item.address or ""
 
 
