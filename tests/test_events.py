@@ -3,6 +3,7 @@ the drill notice on every page, test alerts' CAP documents and bad input."""
 import datetime as dt
 import importlib.resources
 import re
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,12 +11,13 @@ import feedparser
 import icalendar
 import pytest
 import vobject
-from flask import g, render_template_string
+from flask import g, render_template_string, url_for
 from lxml import etree
 
 from portal import create_app
 from portal.cli import check_command, new_command
 from portal.content.errors import ContentError
+from portal.freeze import urls
 from portal.kinds import load
 from tests.conftest import write
 
@@ -488,3 +490,34 @@ def test_a_bundled_event_at_a_place_links_it_and_locates_it(make_app, clock):
         assert 'id="place-events"' in spot
         assert f'href="/{lang}/events/new-year-crowd-safety-stewards"' in spot
     assert [e for e in library.errors if "/events/" in e.path] == []
+
+
+def test_every_bundled_calendar_parses_with_both_parsers(make_app, clock):
+    clock.now = dt.datetime(2026, 12, 1, 12, 0, tzinfo=TZ)
+    app = make_app(BUNDLED)
+    with app.test_request_context():
+        found = sorted({url_for(endpoint, **values) for endpoint, values in urls(app)
+                        if endpoint.startswith("events.calendar")})
+    assert len(found) >= 2 * 9
+    client = app.test_client()
+    for url in found:
+        ical, vcal = calendars(client.get(url))
+        assert len(ical.walk("VEVENT")) == len(vcal.vevent_list) >= 1, url
+        assert all(str(e["DTSTART"].params.get("TZID")) == SHANGHAI for e in ical.walk("VEVENT"))
+    statuses = {str(e["STATUS"]) for e in calendars(client.get("/en/events.ics"))[0].walk("VEVENT")}
+    assert statuses == {"CONFIRMED", "CANCELLED"}
+
+
+def test_a_test_alert_at_a_place_is_located_by_its_area(make_app, tmp_path, clock):
+    content = tmp_path / "bundled"
+    shutil.copytree(BUNDLED, content)
+    event(content, "square-siren-test", type="test-alert", title="Square siren test",
+          where="place: riverside-square-assembly-point", organiser="emergency-office",
+          extra=f'message: "{MESSAGE}"\npublished: 2026-11-01T09:00:00+08:00\n')
+    clock.now = dt.datetime(2026, 12, 1, 12, 0, tzinfo=TZ)
+    client = make_app(content).test_client()
+    document = etree.fromstring(client.get("/en/events/square-siren-test.cap").data)
+    assert CAP_SCHEMA.validate(document), CAP_SCHEMA.error_log
+    [area] = document.xpath("cap:info/cap:area", namespaces=CAP_NS)
+    assert area.findtext("cap:areaDesc", namespaces=CAP_NS) == "Old Town"
+    assert area.findtext("cap:polygon", namespaces=CAP_NS)
