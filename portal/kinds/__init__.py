@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Flask
 
 from ..content.kind import Registry
-from . import disclosures, guides, pages, places, plans
+from . import disclosures, events, guides, pages, places, plans
 
-PACKAGES = (guides, disclosures, plans, places, pages)
+PACKAGES = (guides, disclosures, plans, places, events, pages)
 
 
 def registry() -> Registry:

@@ -58,8 +58,8 @@ CANCEL_LIFETIME = dt.timedelta(hours=24)
 AREA_DESC_LIMIT = 50  # characters: aggregators show it in a line
 
 
-def identifier(base_url: str, slug: str) -> str:
-    return f"{urlsplit(base_url).hostname or 'localhost'}.disclosures.{slug}"
+def identifier(base_url: str, slug: str, kind: str = "disclosures") -> str:
+    return f"{urlsplit(base_url).hostname or 'localhost'}.{kind}.{slug}"
 
 
 def sender(base_url: str) -> str:

@@ -1,0 +1,24 @@
+"""Visible names for the values officials write in an event's front matter."""
+from flask_babel import lazy_gettext as _l
+
+EVENT_TYPE = {
+    "drill": _l("Drill"),
+    "training": _l("Training"),
+    "education": _l("Public education"),
+    "test-alert": _l("Test alert"),
+}
+EVENT_TYPE_PLURAL = {
+    "drill": _l("Drills"),
+    "training": _l("Training sessions"),
+    "education": _l("Public education events"),
+    "test-alert": _l("Test alerts"),
+}
+# Where an event stands now, as a short tag.
+EVENT_STATE = {
+    "upcoming": _l("Upcoming"),
+    "in-progress": _l("In progress"),
+    "past": _l("Over"),
+    "cancelled": _l("Cancelled"),
+}
+LABELS = {"event_type": EVENT_TYPE, "event_type_plural": EVENT_TYPE_PLURAL,
+          "event_state": EVENT_STATE}
