@@ -1,0 +1,17 @@
+"""The officials' desk (/desk/): write, review and publish from a browser, with
+two-person sign-off and an audit trail. What it publishes is the same Markdown file an
+official could write by hand; the live reload publishes it."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import labels
+    from .cli import audit_cli, users_cli
+    from .views import bp
+
+    labels.init_app(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)
