@@ -139,7 +139,7 @@ def form_fields(kind, subtype: str | None, now: dt.datetime, values: dict | None
         else:
             value = ""
         shown_example = ""
-        if prose and name in defaults:
+        if prose and name in defaults and name != "title":  # a skeleton's title is its slug
             shown_example = shown_value(defaults[name], LINE if how == LINE else how)
         elif name in examples:
             shown_example = examples[name]

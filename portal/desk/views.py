@@ -496,7 +496,8 @@ def compose_post():
             lang, slug = form.get("lang", ""), form.get("slug", "").strip()
             subtype = form.get("subtype") or None if kind.subtype else None
             base = form.get("base") or None
-            if lang not in store().languages() or (kind.subtype and subtype not in kind.subtypes):
+            if lang not in store().languages() or (
+                    base is None and kind.subtype and subtype not in kind.subtypes):
                 abort(400)
     # The department: from the published file for an edit, else the desk's rule.
     if base is not None:
