@@ -18,7 +18,7 @@ FIELDS = {
     "instructions": _l("What to do now"), "instruction": _l("What to do now (one line)"),
     "level": _l("Level"), "exercise": _l("Exercise (a drill)"), "sms": _l("Text message"),
     "response_type": _l("Response type"), "polygons": _l("Polygons"), "circles": _l("Circles"),
-    "geocodes": _l("Geocodes"), "plan": _l("Plan"), "action": _l("Action"),
+    "geocodes": _l("Geocodes"), "plan": _l("Plan (its file name)"), "action": _l("Action"),
     "kind": _l("Kind of guide"), "review_by": _l("Review by"), "lead": _l("Lead department"),
     "departments": _l("Other departments"), "levels": _l("Response levels"),
     "document": _l("Full plan (web address)"), "event": _l("Event"), "address": _l("Address"),
