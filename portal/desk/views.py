@@ -771,3 +771,9 @@ def users():
 @bp.errorhandler(404)
 def not_found(error):
     return _page("desk/refused.html", 404, message=_("There is no such page on the desk."))
+
+
+@bp.route("/<path:rest>", methods=["GET", "POST"])
+def nowhere(rest: str):
+    """Any other address under /desk/: the desk's own 404, in the desk's language."""
+    abort(404)
