@@ -159,7 +159,7 @@ def test_an_admin_can_require_two_step_sign_in_and_the_account_must_set_it_up(de
     done = editor.post("/desk/two-step", {"secret": secret, "csrf_token": tokens(setup)[-1],
                                           "code": pyotp.TOTP(secret).at(clock.now)})
     assert done.status_code == 303 and editor.get("/desk/").status_code == 200
-    # Forms of this page are refused to an editor: accounts are for admins.
+    # The accounts page is for admins only: an approver is refused it.
     assert Official(desk_app, APPROVER).get("/desk/users").status_code == 403
 
 

@@ -183,6 +183,7 @@ def sign_in():
                              "sign-in-refused", detail=error.reason)
             else:
                 second = auth.needs_second_factor(found, config["DESK_REQUIRE_TOTP"])
+                auth.purge_sessions(session, now(), idle())  # sessions long idle, anyone's
                 # Rotate: the session before sign-in is ended, a new one begins.
                 auth.end_session(session, g.desk_row)
                 if second and found.totp_secret:
