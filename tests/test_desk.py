@@ -412,3 +412,37 @@ def test_portal_users_add_reads_the_password_and_refuses_unknown_departments(des
                                    "--role", "approver"], input=f"{PASSWORD}\n{PASSWORD}\n")
     assert prompted.exit_code == 0, prompted.output
     assert Official(desk_app, "y@example.org").get("/desk/").status_code == 200
+
+
+HOSTILE = ["---", "a: b", "[unclosed", "{a: [", "&anchor x", "*alias", "!!python/object:os.system",
+           "'", '"', "\\", "\x00\x1b[31m", "\u202eevil", "%(x)s", "{{ 7*7 }}",
+           "<script>alert(1)</script>", "x\n---\ntitle: injected", "- a\n- b", "[" * 200 + "]" * 200,
+           "9" * 400, ".nan", "2026-13-45", "? complex key", "key: |\n  block", "#comment"]
+
+
+def test_hostile_text_in_any_field_is_a_named_error_or_a_clean_file_never_a_500(desk_app):
+    editor = Official(desk_app, EDITOR)
+    new = "/desk/new/disclosures?type=alert"
+    for value in HOSTILE:
+        for field in ("f-title", "f-areas", "f-changes", "f-published", "f-geocodes", "body"):
+            data = {"kind": "disclosures", "subtype": "alert", "lang": "en", "slug": "hostile",
+                    "f-title": "A title", "f-summary": "A summary.",
+                    "f-published": RUMOUR["f-published"], field: value, "action": "preview"}
+            response = editor.send("/desk/compose", data, page=new)
+            assert response.status_code in (200, 400), (field, value)
+            shown = page(response)
+            assert "<script>alert(1)</script>" not in shown.split('id="preview-title"')[-1]
+    assert not (content(desk_app) / "en/disclosures/hostile.md").exists()
+
+
+def test_when_the_database_is_down_the_desk_says_so_and_the_site_serves(make_app, desk_content,
+                                                                          tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the database folder would be")
+    app = make_app(desk_content, DATABASE_URL=f"sqlite:///{blocked}/sub/portal.db",
+                   SECRET_KEY="s")
+    client = app.test_client()
+    response = client.get("/desk/signin", base_url=BASE)
+    assert response.status_code == 503 and "not available" in page(response)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert client.get("/en/", base_url=BASE).status_code == 200
