@@ -446,3 +446,17 @@ def test_when_the_database_is_down_the_desk_says_so_and_the_site_serves(make_app
     assert response.status_code == 503 and "not available" in page(response)
     assert response.headers["Cache-Control"] == "no-store"
     assert client.get("/en/", base_url=BASE).status_code == 200
+
+
+def test_portal_audit_filters_by_item_and_time(desk_app, clock):
+    editor = Official(desk_app, EDITOR)
+    new_draft(editor, slug="first-rumour")
+    clock.now += dt.timedelta(days=2)
+    new_draft(Official(desk_app, EDITOR), slug="second-rumour")  # a new session: days later
+    runner = desk_app.test_cli_runner()
+    since = (clock.now - dt.timedelta(days=1)).date().isoformat()
+    recent = runner.invoke(args=["audit", "--since", since, "--no-diff"]).output
+    assert "second-rumour" in recent and "first-rumour" not in recent
+    one = runner.invoke(args=["audit", "--item", "en/disclosures/first-rumour.md"]).output
+    assert "first-rumour" in one and "second-rumour" not in one
+    assert runner.invoke(args=["audit", "--since", "last tuesday"]).exit_code != 0
