@@ -21,7 +21,7 @@ from ..content.frontmatter import parse
 from ..content.reader import read_item, renderer
 from .access import owner_field
 
-LINE, LINES, BLOCK, SELECT = "line", "lines", "yaml", "select"
+LINE, LINES, BLOCK, SELECT, TEXT = "line", "lines", "yaml", "select", "text"
 # Converters whose value is a list of short lines, or a YAML structure.
 LIST_CONVERTERS = {"text_list", "hazards", "areas", "polygons", "circles"}
 BLOCK_CONVERTERS = {"changes", "geocodes", "plan_levels", "departments"}
@@ -79,12 +79,16 @@ def skeleton_of(kind, subtype: str | None, now: dt.datetime):
             hints.setdefault(name, found.group(4).strip())
         if commented and value:
             examples.setdefault(name, value.strip())
+        elif commented and found.group(3) == "" and found.group(2):
+            examples.setdefault(name, "")
     return parsed.meta, hints, examples, parsed.body
 
 
 def input_of(name: str, convert, example) -> str:
     if _options(convert):
         return SELECT
+    if isinstance(example, str) and (example.strip() in ("|", "|-", ">") or "\n" in example):
+        return TEXT  # several lines of prose (an event's report, say)
     if isinstance(example, dict):
         return BLOCK
     if isinstance(example, list):
@@ -183,7 +187,10 @@ def file_text(fields: list[FormField], body: str) -> str:
         raw = (field.value or "").replace("\r\n", "\n").replace("\r", "\n")
         if not raw.strip():
             continue
-        if field.input in (LINE, SELECT):
+        if field.input == TEXT and "\n" in raw.strip():
+            lines.append(f"{field.name}: |")
+            lines += [f"  {line.rstrip()}".rstrip() for line in raw.strip("\n").split("\n")]
+        elif field.input in (LINE, SELECT, TEXT):
             lines.append(f"{field.name}: {_scalar(raw)}")
         elif field.input == LINES:
             lines.append(f"{field.name}:")

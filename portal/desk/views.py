@@ -254,6 +254,8 @@ def two_step_setup():
     found = user()
     if found is None:
         return redirect(url_for("desk.sign_in"))
+    if found.totp_secret:  # set up already: changing it is for an administrator
+        return redirect(url_for("desk.home"))
     problem = None
     secret = request.form.get("secret") or auth.new_totp_secret()
     if request.method == "POST":
