@@ -8,7 +8,7 @@ from flask import Flask
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The app, and nothing else: no files written, no content read until first use."""
-    from . import (assets, cli, db, errors, headers, i18n, kinds, outputs, pagecache, reload,
+    from . import (assets, cli, db, desk, errors, headers, i18n, kinds, outputs, pagecache, reload,
                    reports, search, settings, store, views, websub)
 
     app = Flask(__name__, static_folder=None)
@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     kinds.init_app(app)
     db.init_app(app)
     reports.init_app(app)  # the write side: reports from residents
+    desk.init_app(app)  # the officials' desk: write, review, publish
     websub.init_app(app)
     cli.init_app(app)
     return app

@@ -124,6 +124,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_REFRESH", float, 10.0,
             "seconds between background reads of what pages show from the database (report "
             "counts, the board of claims being checked)"),
+    Setting("DESK_OWNER", str, "emergency-office",
+            "the department (an issuer key) whose desk accounts write guides, places and pages"),
+    Setting("DESK_IDLE_MINUTES", _int, 30,
+            "minutes without activity after which a desk session ends"),
+    Setting("DESK_LOCKOUT_ATTEMPTS", _int, 5,
+            "failed sign-ins in a row that lock a desk account"),
+    Setting("DESK_LOCKOUT_MINUTES", _int, 15, "minutes a locked desk account stays locked"),
+    Setting("DESK_SIGNINS_PER_ADDRESS", _int, 20,
+            "desk sign-in attempts one address may make in ten minutes"),
+    Setting("DESK_REQUIRE_TOTP", _bool, False,
+            "every desk account needs a TOTP second factor (else only those an admin marks)"),
+    Setting("DESK_SECURE_COOKIE", _bool, True,
+            "the desk's session cookie is sent over HTTPS only (off only for local trials)"),
 )
 BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
 

@@ -3,7 +3,8 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from portal.db import Base, resolve_url
-from portal.reports import models  # noqa: F401  (the tables)
+from portal.desk import models as desk_models  # noqa: F401  (the tables)
+from portal.reports import models  # noqa: F401
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # run by the alembic command itself: PORTAL_DATABASE_URL
