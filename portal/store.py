@@ -15,6 +15,7 @@ from flask import Flask, current_app
 
 from .content import LastGood, Library, Registry, load
 from .content.rendercache import RenderCache
+from .content.snapshot import Snapshot, key as snapshot_key
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,10 @@ class ContentStore:
         # Rendered bodies beside the last good versions: a restart renders nothing new.
         self.render_cache = RenderCache(Path(last_good_dir).with_name("render")) \
             if last_good_dir else None
+        # What the last start-up loaded: a restart with unchanged files parses nothing.
+        self.snapshot = Snapshot(Path(last_good_dir).with_name("snapshot") / (
+            hashlib.sha256(os.path.realpath(content_dir).encode()).hexdigest()[:16] + ".pickle")
+        ) if last_good_dir else None
         # Problems already logged on this machine, one marker file each: every worker
         # loads the same change, and a problem is one log line, not one per worker.
         self._reported_dir = Path(last_good_dir).with_name("reported") if last_good_dir else None
@@ -115,6 +120,23 @@ class ContentStore:
         return self._languages
 
     def _load(self, previous: Library | None) -> Library:
+        started = previous is None and self.snapshot is not None
+        if started:
+            expected = self._snapshot_key()
+            previous = self.snapshot.read(expected, self.kinds)
+        library = self._load_after(previous)
+        if started and (previous is None or previous.fingerprint != library.fingerprint
+                        or previous.generation != library.generation):
+            self.snapshot.write(library, expected)
+        return library
+
+    def _snapshot_key(self) -> str:
+        return snapshot_key(content=os.path.realpath(self.content_dir),
+                            languages=self.languages(), default_lang=self.default_lang,
+                            image_hosts=tuple(sorted(self.image_hosts)),
+                            titles=tuple(self._backlink_title(lang) for lang in self.languages()))
+
+    def _load_after(self, previous: Library | None) -> Library:
         library = load(self.content_dir, self.kinds, previous,
                        backlink_title=self._backlink_title, default_lang=self.default_lang,
                        last_good=self.last_good, languages=self.languages(),

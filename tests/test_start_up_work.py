@@ -1,7 +1,10 @@
 """A restart with unchanged content renders nothing and reuses its search index."""
+import shutil
+
 import pytest
 
 from portal import markup
+from portal.content import loader
 from portal.search import build as search_build
 from portal.store import ContentStore
 from portal.kinds import registry
@@ -38,6 +41,40 @@ def test_a_restart_with_unchanged_content_renders_nothing(tmp_path, content_dir,
     assert again.generation == first.generation
     assert {rel: item.html for rel, item in ((i.path, i) for i in again.all())} == \
         {rel: item.html for rel, item in ((i.path, i) for i in first.all())}
+
+
+def test_a_restart_with_unchanged_files_parses_nothing(tmp_path, content_dir, monkeypatch):
+    first = started(content_dir, tmp_path / "build").library
+    parsed = []
+    real = loader.read_item
+    monkeypatch.setattr(loader, "read_item", lambda rel, *a: parsed.append(rel) or real(rel, *a))
+    again = started(content_dir, tmp_path / "build").library
+    assert parsed == []
+    assert again.generation == first.generation and len(again) == len(first)
+    guide = next((content_dir / "en/guides").glob("*.md"))
+    guide.write_text(guide.read_text(encoding="utf-8").replace("\n---\n", "\n---\nNew first "
+                                                              "line.\n", 1), encoding="utf-8")
+    changed = started(content_dir, tmp_path / "build").library
+    assert parsed == [guide.relative_to(content_dir).as_posix()]
+    assert "New first line." in changed.entry("en", "guides", guide.stem).html
+
+
+def test_without_the_snapshot_a_restart_still_renders_nothing(tmp_path, content_dir,
+                                                             renders):
+    started(content_dir, tmp_path / "build").library
+    shutil.rmtree(tmp_path / "build/snapshot")
+    renders.clear()
+    started(content_dir, tmp_path / "build").library
+    assert renders == []
+
+
+def test_a_damaged_snapshot_is_a_fresh_start(tmp_path, content_dir):
+    first = started(content_dir, tmp_path / "build").library
+    [snapshot] = (tmp_path / "build/snapshot").iterdir()
+    data = snapshot.read_bytes()
+    snapshot.write_bytes(data[: len(data) // 2])
+    again = started(content_dir, tmp_path / "build").library
+    assert again.generation == first.generation and len(again) == len(first)
 
 
 def test_only_the_changed_file_is_rendered_again(tmp_path, content_dir, renders):
@@ -94,6 +131,7 @@ def test_a_damaged_kept_rendering_is_rendered_again(tmp_path, content_dir, rende
     assert len(kept) == len(first)
     for path in kept:
         path.write_bytes(b'{"html": ')
+    shutil.rmtree(tmp_path / "build/snapshot")  # so that the bodies are looked up
     renders.clear()
     again = started(content_dir, tmp_path / "build").library
     assert len(renders) == len(first)
