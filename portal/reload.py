@@ -11,7 +11,7 @@ one ``stat`` of that file every ``FOLLOW`` seconds.
 
 How the leader watches, RELOAD_MODE:
 
-- ``events`` (the default): kernel change events (inotify, through watchdog),
+- ``events`` (the default): kernel change events (inotify, portal/inotify.py),
   which cost nothing while nothing changes, and a full look at the tree every
   RELOAD_SCAN seconds all the same, so that a change the events did not bring
   (a network share written from another machine, a watch the kernel refused)
@@ -193,23 +193,9 @@ class Watcher:
 
     def _start_observer(self) -> bool:
         try:
-            from watchdog.events import FileSystemEventHandler
-            from watchdog.observers import Observer
-
-            changed = self.changed
-
-            class Handler(FileSystemEventHandler):
-                def on_any_event(self, event):
-                    if event.event_type in ("opened", "closed_no_write"):
-                        return  # reads (every load opens the files) are no change
-                    paths = (event.src_path, getattr(event, "dest_path", "") or "")
-                    if event.is_directory or any(str(p).endswith(WATCHED) for p in paths):
-                        changed.set()
-
-            observer = Observer()
-            observer.daemon = True
-            observer.schedule(Handler(), self.store.content_dir, recursive=True)
-            observer.start()
+            from .inotify import Watch
+            Watch(self.store.content_dir, self.changed.set,
+                  lambda name: name.endswith(WATCHED) and not name.startswith(".")).start()
             return True
         except Exception:  # no inotify here (or too few watches): fall back to polling
             log.warning("file events unavailable; polling %s every %ss",
