@@ -71,16 +71,17 @@ system-test-deps:
 bench: install-test translations bench-deps
 	$(BIN)/python -m bench
 
-# nginx and wrk for the page benchmarks come from Debian; installed when we are root.
+# nginx and wrk for the page benchmarks and hugo for the goals' baseline come from Debian;
+# installed when we are root.
 # RUNLEVEL=1 keeps the package from starting a system nginx on port 80: the bench
 # starts its own on 127.0.0.1 and stops it.
 bench-deps:
-	@if [ -x /usr/sbin/nginx ] && command -v wrk >/dev/null \
+	@if [ -x /usr/sbin/nginx ] && command -v wrk >/dev/null && command -v hugo >/dev/null \
 		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && { RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk postgresql >/dev/null \
-		|| RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk postgresql >/dev/null; }; \
-	else echo "warning: nginx, wrk and postgresql are not installed; run as root or install them"; fi
+		apt-get update -qq && { RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk hugo postgresql >/dev/null \
+		|| RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk hugo postgresql >/dev/null; }; \
+	else echo "warning: nginx, wrk, hugo and postgresql are not installed; run as root or install them"; fi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

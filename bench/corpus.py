@@ -25,6 +25,8 @@ def _bodies(lang: str, section: str) -> list[tuple[str, str]]:
     for path in sorted((BUNDLED / lang / section).glob("*.md")):
         text = path.read_text(encoding="utf-8")
         match = FRONT.match(text)
+        if re.search(r"^type: response$", match.group(1), re.M):
+            continue  # a copy would end or adjust a response that is not in force: an error
         found.append((match.group(1), text[match.end():]))
     return found
 

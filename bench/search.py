@@ -228,9 +228,16 @@ def pct(values: list[float], p: int) -> float:
 
 
 def main() -> None:
+    figures = measure()
+    report(figures)
+    segmentation(figures["library"], figures["rng"])
+
+
+def measure(documents: int = DOCUMENTS) -> dict:
+    """Build both indexes of one generated corpus and time the same queries on each."""
     rng = random.Random(20261120)
     started = time.perf_counter()
-    library = corpus(DOCUMENTS, rng)
+    library = corpus(documents, rng)
     queries = query_mix(library, rng, QUERIES)
     print(f"corpus: {len(library)} documents (en and zh), generated in "
           f"{time.perf_counter() - started:.1f} s; {len(queries)} queries, "
@@ -265,6 +272,14 @@ def main() -> None:
         fts = timed(lambda text: fts_search(db, text), queries)
         db.close()
         index.close()
+    return {"library": library, "rng": rng, "queries": queries, "whoosh_build": whoosh_build,
+            "fts_build": fts_build_time, "update": update_time, "cold": cold, "warm": warm,
+            "fts": fts}
+
+
+def report(figures: dict) -> None:
+    whoosh_build, fts_build_time = figures["whoosh_build"], figures["fts_build"]
+    update_time, cold, warm, fts = (figures[k] for k in ("update", "cold", "warm", "fts"))
     print(f"index build:     whoosh {whoosh_build:6.1f} s   FTS5 {fts_build_time:6.1f} s"
           f"   ratio {whoosh_build / fts_build_time:5.1f}x")
     print(f"index update:    whoosh {update_time:6.2f} s for 2 new documents (publishing)")
@@ -274,7 +289,6 @@ def main() -> None:
               f"{pct(values, 50) / pct(fts, 50):12.2f}x{pct(values, 95) / pct(fts, 95):12.2f}x")
     slow = sum(1 for v in cold if v > 200)
     print(f"uncached searches over 200 ms: {slow} of {len(cold)}")
-    segmentation(library, rng)
 
 
 if __name__ == "__main__":

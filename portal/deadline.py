@@ -7,6 +7,14 @@ boundary, so the work stops where it is, in whatever thread it runs. A call
 costs a lock and a dict entry, no thread or process of its own. The limit: a
 single call into C (one long regular-expression match) is interrupted only
 when it returns to Python.
+
+The time counted is the CPU time of the calling thread, not the clock on the
+wall: a deadline says how much work a text may cost, and a thread that waits
+(for the interpreter lock while other threads build an index, for a core on a
+busy machine, stopped by the scheduler) has not worked. Counting the wall
+clock made an ordinary file fail "within 1 s" on a loaded server, and that
+file then stayed unpublished. Past ``WALL`` times the timeout on the wall
+clock, the call is stopped all the same.
 """
 from __future__ import annotations
 
@@ -22,6 +30,8 @@ T = TypeVar("T")
 # Raise again this long after the first try, should a __del__ or a bare
 # `except:` in the interrupted code have swallowed it.
 RETRY = 0.1
+# However starved the thread, the call ends after this many times its timeout.
+WALL = 30
 
 
 class DeadlineExceeded(Exception):
@@ -53,6 +63,38 @@ _start_thread, _allocate_lock, _get_ident = (
     _original(name) for name in ("start_new_thread", "allocate_lock", "get_ident"))
 
 
+def _cpu_clock(tid: int):
+    """A function giving the CPU seconds thread ``tid`` has used, or None (no such clock
+    here: the wall clock is used instead)."""
+    try:
+        clock = time.pthread_getcpuclockid(tid)
+        time.clock_gettime(clock)
+    except (AttributeError, OSError, OverflowError):
+        return None
+    return lambda: time.clock_gettime(clock)
+
+
+class _Due:
+    """One armed call: when to look next, and how much work it may do."""
+    __slots__ = ("at", "timeout", "cpu", "start", "wall_limit")
+
+    def __init__(self, tid: int, timeout: float):
+        now = time.monotonic()
+        self.timeout, self.cpu = timeout, _cpu_clock(tid)
+        self.start = self.cpu() if self.cpu is not None else now
+        self.at, self.wall_limit = now + timeout, now + timeout * WALL
+
+    def passed(self, now: float) -> bool:
+        """True when the call has used its time; else moves ``at`` to the next look."""
+        if self.cpu is None or now >= self.wall_limit:
+            return True
+        left = self.timeout - (self.cpu() - self.start)
+        if left <= 0.001:
+            return True
+        self.at = min(now + left, self.wall_limit)
+        return False
+
+
 class _Watchdog:
     def __init__(self) -> None:
         self._reset()
@@ -64,16 +106,18 @@ class _Watchdog:
         self._lock = _allocate_lock()
         self._wake = _allocate_lock()  # released to wake the watchdog early
         self._wake.acquire()
-        self._due: dict[int, float] = {}
+        self._due: dict[int, _Due] = {}
         self._fired: set[int] = set()
         self._wake_at = float("inf")
         self._started = False
 
-    def arm(self, tid: int, deadline: float) -> None:
+    def arm(self, tid: int, timeout: float) -> None:
+        due = _Due(tid, timeout)
+        deadline = due.at
         with self._lock:
             if tid in self._due:
                 raise RuntimeError("deadline.call() does not nest within one thread")
-            self._due[tid] = deadline
+            self._due[tid] = due
             if not self._started:
                 self._started = True
                 _start_thread(self._watch, (self._lock, self._wake, self._due, self._fired))
@@ -88,16 +132,16 @@ class _Watchdog:
                 self._fired.discard(tid)
                 _set_async_exc(tid, ctypes.py_object())  # withdraw one not yet delivered
 
-    def _watch(self, lock, wake, due: dict[int, float], fired: set[int]) -> None:
+    def _watch(self, lock, wake, due: dict[int, _Due], fired: set[int]) -> None:
         while True:
             with lock:
                 now = time.monotonic()
-                for tid, when in due.items():
-                    if when <= now:
+                for tid, entry in due.items():
+                    if entry.at <= now and (tid in fired or entry.passed(now)):
                         _set_async_exc(tid, ctypes.py_object(_Interrupt))
                         fired.add(tid)
-                        due[tid] = now + RETRY
-                self._wake_at = min(due.values(), default=float("inf"))
+                        entry.at = now + RETRY
+                self._wake_at = min((entry.at for entry in due.values()), default=float("inf"))
                 wait = -1 if self._wake_at == float("inf") else max(self._wake_at - now, 0)
             wake.acquire(timeout=wait)
 
@@ -106,12 +150,13 @@ _watchdog = _Watchdog()
 
 
 def call(fn: Callable[[], T], timeout: float | None) -> T:
-    """fn(), or DeadlineExceeded once it has run `timeout` seconds (None: no limit)."""
+    """fn(), or DeadlineExceeded once it has worked `timeout` seconds of this thread's
+    CPU time, or waited WALL times that (None: no limit)."""
     if timeout is None:
         return fn()
     tid = _get_ident()
     try:
-        _watchdog.arm(tid, time.monotonic() + timeout)
+        _watchdog.arm(tid, timeout)
         try:
             return fn()
         finally:

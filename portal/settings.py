@@ -94,8 +94,12 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds a cache may serve a stale copy while it asks again"),
     Setting("CACHE_STALE_IF_ERROR", _int, 86400,
             "seconds a cache may serve a stale copy when the site fails"),
-    Setting("RELOAD_MODE", _choice("poll", "events"), "poll", "`poll`, or `events` (inotify)"),
+    Setting("RELOAD_MODE", _choice("poll", "events"), "events",
+            "how the one watcher per machine notices changes: `events` (inotify, with a full "
+            "look every `PORTAL_RELOAD_SCAN` seconds) or `poll`"),
     Setting("RELOAD_INTERVAL", float, 0.5, "seconds between polls (0 turns live reload off)"),
+    Setting("RELOAD_SCAN", float, 10.0,
+            "in `events` mode, seconds between full looks at the tree all the same"),
     Setting("RELOAD_SETTLE", float, 0.3,
             "seconds the tree must stay still before a change is published"),
     Setting("FEED_SIZE", _int, 50,

@@ -14,6 +14,8 @@ from babel.support import Translations
 from flask import Flask, current_app
 
 from .content import LastGood, Library, Registry, load
+from .content.rendercache import RenderCache
+from .content.snapshot import Snapshot, key as snapshot_key
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,13 @@ class ContentStore:
         self.clock = clock
         self.image_hosts = image_hosts
         self.last_good = LastGood(last_good_dir) if last_good_dir else None
+        # Rendered bodies beside the last good versions: a restart renders nothing new.
+        self.render_cache = RenderCache(Path(last_good_dir).with_name("render")) \
+            if last_good_dir else None
+        # What the last start-up loaded: a restart with unchanged files parses nothing.
+        self.snapshot = Snapshot(Path(last_good_dir).with_name("snapshot") / (
+            hashlib.sha256(os.path.realpath(content_dir).encode()).hexdigest()[:16] + ".pickle")
+        ) if last_good_dir else None
         # Problems already logged on this machine, one marker file each: every worker
         # loads the same change, and a problem is one log line, not one per worker.
         self._reported_dir = Path(last_good_dir).with_name("reported") if last_good_dir else None
@@ -71,6 +80,13 @@ class ContentStore:
         with self._lock:
             old = self._library
             library = self._load(old)
+            if old is not None and library.generation == old.generation \
+                    and library.problems == old.problems:
+                # Nothing served changed (a file touched, one checked again after it
+                # settled): keep the library and what it has worked out, with the
+                # stamps and fingerprint of this look at the tree.
+                old.restamp(library)
+                return old
             if old is None or library.generation != old.generation:
                 for prepare in self.before_swap:  # what must be ready when it is visible
                     try:
@@ -104,10 +120,27 @@ class ContentStore:
         return self._languages
 
     def _load(self, previous: Library | None) -> Library:
+        started = previous is None and self.snapshot is not None
+        if started:
+            expected = self._snapshot_key()
+            previous = self.snapshot.read(expected, self.kinds)
+        library = self._load_after(previous)
+        if started and (previous is None or previous.fingerprint != library.fingerprint
+                        or previous.generation != library.generation):
+            self.snapshot.write(library, expected)
+        return library
+
+    def _snapshot_key(self) -> str:
+        return snapshot_key(content=os.path.realpath(self.content_dir),
+                            languages=self.languages(), default_lang=self.default_lang,
+                            image_hosts=tuple(sorted(self.image_hosts)),
+                            titles=tuple(self._backlink_title(lang) for lang in self.languages()))
+
+    def _load_after(self, previous: Library | None) -> Library:
         library = load(self.content_dir, self.kinds, previous,
                        backlink_title=self._backlink_title, default_lang=self.default_lang,
                        last_good=self.last_good, languages=self.languages(),
-                       image_hosts=self.image_hosts)
+                       image_hosts=self.image_hosts, render_cache=self.render_cache)
         self._report(library)
         return library
 

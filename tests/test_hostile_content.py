@@ -381,14 +381,16 @@ class Unusable:
 
 
 def timed_load(root: Path, previous=None):
-    started = time.perf_counter()
+    # The loading thread's CPU time: the render deadline counts work, not waiting for a
+    # core on a busy machine.
+    started = time.thread_time()
     try:
         library = load(root, previous=previous, languages=LANGUAGES)
     except ContentError as exc:
         if previous is not None:
             raise
         library = Unusable(exc)
-    return library, time.perf_counter() - started
+    return library, time.thread_time() - started
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import pytest
 from portal import deadline
 from portal.markup import MarkupError, render
 
-LIMIT = 1.6  # the 1 s deadline, plus slack for a loaded test machine
+# The deadline counts the rendering thread's CPU time (a starved thread has not worked).
+LIMIT = 1.6  # the 1 s deadline, plus slack
 
 PATHOLOGICAL = {
     "asterisks": "*" * 5000 + "a" + "*" * 5000,
@@ -26,19 +27,19 @@ PATHOLOGICAL = {
 
 @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_no_body_runs_past_the_deadline_or_raises_anything_else(text):
-    started = time.perf_counter()
+    started = time.thread_time()
     try:
         render(text)
     except MarkupError as exc:
         assert "render" in str(exc)
-    assert time.perf_counter() - started < LIMIT
+    assert time.thread_time() - started < LIMIT
 
 
 def test_a_pasted_web_page_brings_a_bounded_report():
     text = "<div>\n" + "".join(f'<span class="k{n}" data-n="{n}">' for n in range(3000)) + "\n</div>"
-    started = time.perf_counter()
+    started = time.thread_time()
     assert len(render(text).problems) == 50
-    assert time.perf_counter() - started < LIMIT
+    assert time.thread_time() - started < LIMIT
 
 
 def test_a_slow_body_is_reported_in_words_for_an_official():
@@ -54,10 +55,10 @@ def test_too_deep_a_body_is_reported_not_raised_as_recursion_error():
 
 
 def test_the_timeout_is_a_keyword():
-    started = time.perf_counter()
+    started = time.thread_time()
     with pytest.raises(MarkupError, match="within 0.2 s"):
         render("![" * 20000, timeout=0.2)
-    assert time.perf_counter() - started < 0.8
+    assert time.thread_time() - started < 0.8
 
 
 def test_after_an_interrupted_render_the_next_one_is_whole():
@@ -109,10 +110,10 @@ def test_an_interrupt_swallowed_by_the_function_is_raised_again():
         while True:
             pass
 
-    started = time.perf_counter()
+    started = time.thread_time()
     with pytest.raises(deadline.DeadlineExceeded):
         deadline.call(stubborn, 0.1)
-    assert time.perf_counter() - started < 0.1 + 3 * deadline.RETRY
+    assert time.thread_time() - started < 0.1 + 3 * deadline.RETRY
 
 
 def test_deadlines_do_not_nest_within_a_thread():
@@ -137,3 +138,53 @@ Know your route to high ground[^route]. Keep a bag ready:
 
 [^route]: Ask the township office for the evacuation map.
 """
+
+
+def test_a_thread_that_waits_is_not_stopped_only_one_that_works():
+    """A busy server (other threads holding the interpreter, a starved core) stretches the
+    clock on the wall, not the work: an ordinary file must not fail for it."""
+    def waits():
+        for _ in range(12):  # 1.2 s on the wall clock, almost no CPU
+            time.sleep(0.1)
+        return "rendered"
+
+    assert deadline.call(waits, 0.5) == "rendered"
+
+    def works():
+        until = time.monotonic() + 30  # bounded: stopped long before
+        while time.monotonic() < until:
+            sum(range(100))
+
+    started = time.thread_time()
+    with pytest.raises(deadline.DeadlineExceeded):
+        deadline.call(works, 0.3)
+    assert time.thread_time() - started < 0.3 + 3 * deadline.RETRY
+
+
+def test_a_render_starved_by_other_threads_still_publishes():
+    """What lost publications on a busy server: the index builder and the output warmer
+    of a first publication held the interpreter while the watcher rendered the next file."""
+    text = "\n\n".join(f"Paragraph {n} with *emphasis* and a [link](/en/)." for n in range(1500))
+    started = time.thread_time()
+    render(text, timeout=None)
+    work = time.thread_time() - started  # what this body costs on this machine
+    hogs_stop = threading.Event()
+
+    def hog():
+        while not hogs_stop.is_set():
+            sum(range(1000))
+
+    hogs = [threading.Thread(target=hog) for _ in range(4)]
+    for thread in hogs:
+        thread.start()
+    try:
+        started = time.monotonic()
+        rendered = render(text, timeout=3 * work)
+        waited = time.monotonic() - started
+    finally:
+        hogs_stop.set()
+        for thread in hogs:
+            thread.join(10)
+    assert "Paragraph 1499" in rendered.html
+    # Five threads taking turns: the clock on the wall ran past the deadline.
+    assert waited > 3 * work, "the render was not starved; the test proves nothing here"

@@ -54,6 +54,12 @@ class Library:
     def __len__(self) -> int:
         return len(self._by_key)
 
+    def restamp(self, newer: Library) -> None:
+        """Take ``newer``'s view of the files (stamps, fingerprint) when it serves exactly
+        what this one does (same generation and problems): what readers see is unchanged."""
+        self.sources, self.failed = newer.sources, newer.failed
+        self.fingerprint = newer.fingerprint
+
     def state(self, now: dt.datetime) -> tuple[str, int]:
         """Changes whenever the public content does: on a new generation, and when
         ``now`` passes a moment a kind named (a scheduled publication, an expiry).

@@ -6,12 +6,25 @@ version keeps serving (kept on disk by :class:`LastGood`, so a worker started
 later serves it too, or else the previous load's). Files whose bytes did not
 change since the previous load are not parsed again. Which folders hold which
 kind of item comes from the registry of kinds; nothing here names one.
+
+A file's stat stamp (modification time, size) is trusted to mean "unchanged"
+only once it is older than ``RACY`` seconds: a file written twice within one
+tick of the filesystem's clock, with the same size, keeps its stamp. Until
+then it is hashed again on each load, and the library's fingerprint says so,
+so the watcher loads once more when it has settled. The same goes for a file
+that could not be read for a reason that may pass (removed as it was read).
+
+The generation names what is served: a file that failed contributes its
+failure, not the digest it would have had, so two processes that loaded the
+same bytes with different outcomes never claim the same generation (and so
+never share one search index built from either).
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
@@ -28,6 +41,12 @@ from .tree import MAX_FILE_BYTES, fingerprint, read_bytes, served_languages, wal
 
 __all__ = ["MAX_FILE_BYTES", "Failure", "Source", "fingerprint", "load", "served_languages",
            "walk"]
+
+# Seconds after its modification time during which a file's stamp is not trusted
+# (filesystem clocks tick in milliseconds on local disks, up to 2 s on shares).
+RACY = 2.0
+# Marks a library's fingerprint when the next look at the tree must load again.
+UNSETTLED = ":unsettled"
 
 
 def _load_site(root: Path, previous: Library | None, last_good: LastGood | None,
@@ -56,22 +75,24 @@ def _load_site(root: Path, previous: Library | None, last_good: LastGood | None,
 def load(root: Path | str, kinds: Registry, previous: Library | None = None,
          backlink_title: Callable[[str], str] | None = None, default_lang: str = "en",
          last_good: LastGood | None = None, languages=None,
-         image_hosts: frozenset[str] = frozenset()) -> Library:
+         image_hosts: frozenset[str] = frozenset(), render_cache=None) -> Library:
     root = str(root).rstrip(os.sep) or os.sep
     errors: list[ContentError] = []
     # Listed before site.yml is read: a change during the load is seen by the next check.
+    listed_ns = time.time_ns()
     entries = list(walk(root, kinds, languages, errors))
     tree = fingerprint(root, entries, errors)
+    racy_after = listed_ns - int(RACY * 1e9)
+    unsettled = False
     site = _load_site(Path(root), previous, last_good, errors, kinds.site_sections())
     site_digest = hashlib.sha256(repr(site).encode()).hexdigest()
     same_site = previous is not None and previous.site_digest == site_digest
     cache = previous.sources if same_site else {}
-    render = renderer(backlink_title, image_hosts)
+    render = renderer(backlink_title, image_hosts, render_cache)
 
     items: dict[str, Item] = {}
     sources: dict[str, Source] = {}
     failed: dict[str, Failure] = {}
-    digests = [site_digest]
     for entry in entries:
         rel = entry.rel
         if entry.problem:
@@ -79,16 +100,19 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
             continue
         cached = cache.get(rel)
         failure = previous.failed.get(rel) if same_site else None
+        racy = entry.stamp is not None and entry.stamp[0] >= racy_after
+        unsettled = unsettled or racy
+        if racy:
+            cached = cached and cached._replace(stamp=None)  # compare bytes, not stamps
+            failure = failure and failure._replace(stamp=None)
         if failure is not None and failure.stamp == entry.stamp:
             # Still the same bad file: report it again without parsing it again.
             errors.extend(failure.problems)
-            digests.append(f"{rel}:{failure.digest}")
             failed[rel] = failure
             _keep_last_good(rel, failure.digest, items, sources, previous, last_good, site,
                             kinds, render)
             continue
         if cached and cached.stamp == entry.stamp:
-            digests.append(f"{rel}:{cached.digest}")
             items[rel], sources[rel] = cached.item, cached
             errors.extend(cached.problems)
             continue
@@ -99,9 +123,15 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
             _keep_last_good(rel, None, items, sources, previous, last_good, site, kinds, render)
             continue
         except OSError:
-            continue  # removed while we were reading: it is simply gone
+            unsettled = True  # removed while we were reading: look again
+            continue
         digest = hashlib.sha256(data).hexdigest()
-        digests.append(f"{rel}:{digest}")
+        if failure is not None and failure.digest == digest:  # touched, still as bad
+            errors.extend(failure.problems)
+            failed[rel] = failure._replace(stamp=entry.stamp)
+            _keep_last_good(rel, digest, items, sources, previous, last_good, site, kinds,
+                            render)
+            continue
         if cached and cached.digest == digest:
             items[rel], sources[rel] = cached.item, cached._replace(stamp=entry.stamp)
             errors.extend(cached.problems)
@@ -123,12 +153,28 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
     # Keys that site.yml no longer has but items still serving use (each such item
     # was reported above): keep their names, so no page breaks on them.
     site = with_references(site, previous.site if previous else None, items.values())
-    generation = hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()[:16]
+    generation = _generation(site_digest, items, sources, failed)
+    if unsettled:
+        tree += UNSETTLED
     served = languages if languages is not None else served_languages(root)
     return Library(site, items.values(), errors, kinds=kinds, generation=generation,
                    sources=MappingProxyType(sources), site_digest=site_digest,
                    default_lang=default_lang, failed=MappingProxyType(failed), fingerprint=tree,
                    languages={item.lang for item in items.values()} & set(served))
+
+
+def _generation(site_digest: str, items: dict, sources: dict, failed: dict) -> str:
+    """A name for what is served: the bytes of each published file, each failure."""
+    parts = [site_digest]
+    for rel, item in items.items():
+        source = sources.get(rel)
+        if source is not None and source.item is item:
+            parts.append(f"{rel}:{source.digest}")
+        else:  # a kept or amended version (a broken link): named by its value
+            parts.append(f"{rel}~" + hashlib.blake2b(repr(item).encode(), digest_size=12)
+                         .hexdigest())
+    parts.extend(f"{rel}!{failure.digest}" for rel, failure in failed.items())
+    return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:16]
 
 
 class Source(NamedTuple):

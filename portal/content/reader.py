@@ -12,10 +12,21 @@ from .kind import Kind, Registry
 from .model import Item, Site
 from .tree import EXTENSION
 
-def renderer(backlink_title, image_hosts):
-    def render(lang: str, body: str):
+def renderer(backlink_title, image_hosts, cache=None):
+    """``render(lang, body, phones)``: the body as sanitised HTML with the site's phone
+    numbers as ``tel:`` links, from ``cache`` (a :class:`RenderCache`) when it is kept."""
+    def render(lang: str, body: str, phones: frozenset[str] = frozenset()):
         title = backlink_title(lang) if backlink_title else "Back to footnote {} in the text"
-        return markup.render(body, title, image_hosts=image_hosts)
+        key = cache.key(body, title, image_hosts, phones) if cache is not None else None
+        found = cache.get(key) if key is not None else None
+        if found is not None:
+            return markup.Rendered(*found)
+        rendered = markup.render(body, title, image_hosts=image_hosts)
+        rendered = markup.Rendered(markup.link_phones(rendered.html, phones), rendered.toc,
+                                   rendered.problems)
+        if key is not None:
+            cache.put(key, rendered.html, rendered.toc, rendered.problems)
+        return rendered
     return render
 
 
@@ -66,7 +77,7 @@ def _read_item(rel: str, data: bytes, site: Site, kinds: Registry, render):
         return None, problems
     extra = {k: v for k, v in parsed.meta.items() if k not in schema}
     try:
-        rendered = render(lang, parsed.body)
+        rendered = render(lang, parsed.body, site.phones)
     except markup.MarkupError as exc:
         return None, [*problems, ContentError(rel, parsed.body_line, "body", str(exc))]
     for line, message in rendered.problems:
@@ -74,7 +85,7 @@ def _read_item(rel: str, data: bytes, site: Site, kinds: Registry, render):
                                      "warning"))
     item = kind.item(
         lang=lang, section=section, slug=slug, path=rel, group="/".join([*rest[:-1], slug]),
-        html=markup.link_phones(rendered.html, site.phones), toc=rendered.toc,
+        html=rendered.html, toc=rendered.toc,
         meta=MappingProxyType(extra),
         lines=MappingProxyType(parsed.lines), **values)
     return item, problems

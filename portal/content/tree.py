@@ -101,39 +101,53 @@ def _note_stray_file(rel: str, notes: list) -> None:
 
 
 def _walk_kind(root: str, real_root: str, base: str, notes: list) -> Iterator[Entry]:
-    for folder, dirs, files in os.walk(base):
-        dirs.sort()
-        for sub in list(dirs):
-            full = os.path.join(folder, sub)
-            shown = full[len(root) + 1:].replace(os.sep, "/") + "/"
-            if sub.startswith("."):
-                dirs.remove(sub)  # hidden folders (editor backups): not content
-            elif not _inside(full, real_root):
-                dirs.remove(sub)
+    """Files first, then folders, each sorted, top down. One ``stat`` per file: the
+    realpath check (a few system calls per path) is needed only for links, since a
+    folder is entered only when it is inside the tree and links to folders are not
+    followed."""
+    try:
+        with os.scandir(base) as listing:
+            found = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    dirs = []
+    for entry in found:
+        name, path = entry.name, entry.path
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if is_dir:
+            shown = path[len(root) + 1:].replace(os.sep, "/") + "/"
+            if name.startswith("."):
+                continue  # hidden folders (editor backups): not content
+            if not _inside(path, real_root):
                 notes.append(ContentError(shown, 1, "", "points outside the content "
                                           "directory; ignored"))
-            elif sub.endswith(EXTENSION):
-                dirs.remove(sub)
+            elif name.endswith(EXTENSION):
                 notes.append(ContentError(shown, 1, "", "is a folder, not a content file; "
                                           "ignored", "warning"))
-        for name in sorted(files):
-            if not name.endswith(EXTENSION) or name.startswith("."):
-                continue
-            path = os.path.join(folder, name)
-            rel = path[len(root) + 1:].replace(os.sep, "/")
-            # Before stat: a dangling link out of the tree is reported, not skipped.
-            if not _inside(path, real_root):
-                yield Entry(path, rel, None, "is a link to a file outside the content "
-                            "directory; not published")
-                continue
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue  # removed while we were listing, or a dangling link
-            if not stat_.S_ISREG(info.st_mode):
-                yield Entry(path, rel, None, "is not a regular file; skipped")
-            else:
-                yield Entry(path, rel, (info.st_mtime_ns, info.st_size))
+            elif not entry.is_symlink():  # as os.walk: links to folders are not entered
+                dirs.append(path)
+            continue
+        if not name.endswith(EXTENSION) or name.startswith("."):
+            continue
+        rel = path[len(root) + 1:].replace(os.sep, "/")
+        # Before stat: a dangling link out of the tree is reported, not skipped.
+        if entry.is_symlink() and not _inside(path, real_root):
+            yield Entry(path, rel, None, "is a link to a file outside the content "
+                        "directory; not published")
+            continue
+        try:
+            info = entry.stat()
+        except OSError:
+            continue  # removed while we were listing, or a dangling link
+        if not stat_.S_ISREG(info.st_mode):
+            yield Entry(path, rel, None, "is not a regular file; skipped")
+        else:
+            yield Entry(path, rel, (info.st_mtime_ns, info.st_size))
+    for path in dirs:
+        yield from _walk_kind(root, real_root, path, notes)
 
 
 def fingerprint(root: str, entries, notes=()) -> str:
