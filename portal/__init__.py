@@ -8,8 +8,8 @@ from flask import Flask
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The app, and nothing else: no files written, no content read until first use."""
-    from . import (assets, cli, db, errors, headers, i18n, kinds, outputs, pagecache, reload,
-                   reports, search, settings, store, views, websub)
+    from . import (assets, cli, db, errors, handbook, headers, i18n, kinds, outputs, pagecache,
+                   reload, reports, search, settings, store, views, websub)
 
     app = Flask(__name__, static_folder=None)
     app.config.update(settings.read(os.environ, test_config))
@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     reports.init_app(app)  # the write side: reports from residents
     websub.init_app(app)
+    handbook.init_app(app)  # the household handbook (PDF)
     cli.init_app(app)
     return app
 
