@@ -8,8 +8,8 @@ from flask import Flask
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The app, and nothing else: no files written, no content read until first use."""
-    from . import (assets, cli, db, desk, errors, headers, i18n, kinds, outputs, pagecache, reload,
-                   reports, search, settings, store, views, websub)
+    from . import (assets, cli, db, desk, errors, handbook, headers, i18n, kinds, offline, outputs,
+                   pagecache, reload, reports, search, settings, store, views, websub)
 
     app = Flask(__name__, static_folder=None)
     app.config.update(settings.read(os.environ, test_config))
@@ -31,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     reports.init_app(app)  # the write side: reports from residents
     desk.init_app(app)  # the officials' desk: write, review, publish
     websub.init_app(app)
+    handbook.init_app(app)  # the household handbook (PDF)
+    offline.init_app(app)  # service worker, manifest: readable offline
     cli.init_app(app)
     return app
 
