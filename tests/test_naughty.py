@@ -8,6 +8,7 @@ executable, every feed must parse cleanly, every JSON-LD block must be valid JSO
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -34,6 +35,7 @@ MARKDOWN_VECTORS = [
     "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "</script><script>alert(1)</script>", "\u2028</script>\u2029<!--",
 ]
+OWN_SCRIPT = re.compile(r"/static/js/[a-z0-9-]+\.[0-9a-f]{12}\.js")
 FORBIDDEN_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
                   "style", "link", "meta", "form"}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "background",
@@ -141,10 +143,13 @@ class Inspector(HTMLParser):
         if tag == "script" and values.get("type") == "application/ld+json" \
                 and not values.get("src"):
             self._ld = []
+        elif tag == "script" and OWN_SCRIPT.fullmatch(values.get("src") or "") \
+                and set(values) <= {"src", "defer"}:
+            pass  # the site's own script files (script-src 'self'), hashed by the asset build
         elif tag == "form" and (values.get("action") or "").startswith("/"):
             pass  # the site's own search and filter forms
         elif tag == "link" and values.get("rel") in ("stylesheet", "icon", "alternate", "search",
-                                                      "canonical"):
+                                                      "canonical", "manifest"):
             pass  # the site's own head links; their URLs are checked below
         elif tag == "meta" and "http-equiv" not in values:
             pass
