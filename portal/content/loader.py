@@ -35,6 +35,7 @@ from .kind import Registry
 from .lastgood import LastGood
 from .library import Library
 from .model import Item, Site
+from .parallel import read_many
 from .reader import read_item, renderer
 from .site import SITE_FILE, parse_site, read_site, with_references
 from .tree import MAX_FILE_BYTES, fingerprint, read_bytes, served_languages, walk
@@ -90,6 +91,12 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
     cache = previous.sources if same_site else {}
     render = renderer(backlink_title, image_hosts, render_cache)
 
+    # Files never read before (a cold start: all of them) are read on every core first.
+    known = previous.failed if same_site else {}
+    ready = read_many([entry for entry in entries if not entry.problem and entry.stamp
+                       and entry.rel not in cache and entry.rel not in known],
+                      site, kinds, render)
+
     items: dict[str, Item] = {}
     sources: dict[str, Source] = {}
     failed: dict[str, Failure] = {}
@@ -136,7 +143,9 @@ def load(root: Path | str, kinds: Registry, previous: Library | None = None,
             items[rel], sources[rel] = cached.item, cached._replace(stamp=entry.stamp)
             errors.extend(cached.problems)
             continue
-        item, problems = read_item(rel, data, site, kinds, render)
+        found = ready.get(rel)
+        item, problems = found[1:] if found is not None and found[0] == digest else \
+            read_item(rel, data, site, kinds, render)
         errors.extend(problems)
         if item is not None:
             items[rel] = item
