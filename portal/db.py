@@ -67,6 +67,9 @@ class Database:
         self._engine: Engine | None = None
         self._pid: int | None = None
         self._sessions: sessionmaker | None = None
+        # Called before the engine is disposed: background work still holding a
+        # connection (the reports' refresh) finishes and gives it back first.
+        self.before_dispose: list = []
 
     @property
     def is_sqlite(self) -> bool:
@@ -119,6 +122,8 @@ class Database:
             command.upgrade(config, revision)
 
     def dispose(self) -> None:
+        for finish in self.before_dispose:
+            finish()
         if self._engine is not None and self._pid == os.getpid():
             self._engine.dispose()
         self._engine = None

@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     store = app.extensions["portal.store"]
     snapshot = Snapshot(database, store.now, app.config["DATABASE_REFRESH"])
     app.extensions["portal.reports"] = Reports(snapshot)
+    database.before_dispose.append(snapshot.join)
 
     def page_state() -> int:
         # The version a page was rendered from, when asked while storing it.

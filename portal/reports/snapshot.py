@@ -32,6 +32,7 @@ class Snapshot:
         self.refreshed = float("-inf")
         self._lock = threading.Lock()
         self._running = False
+        self._thread: Thread | None = None
 
     def state(self) -> int:
         """What pages depend on, asked on every request: starts a refresh when due."""
@@ -44,7 +45,14 @@ class Snapshot:
             if self._running:
                 return
             self._running = True
-        Thread(target=self._run, name="report-snapshot").start()
+            self._thread = Thread(target=self._run, name="report-snapshot")
+            self._thread.start()
+
+    def join(self, timeout: float = 10.0) -> None:
+        """Until a refresh under way, if any, is done (before the engine is disposed)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
 
     def _run(self) -> None:
         try:
