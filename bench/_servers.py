@@ -154,6 +154,7 @@ class WrkResult:
     errors: int  # socket errors of every kind plus non-2xx/3xx answers
     p50_ms: float
     p99_ms: float
+    timeouts: int = 0  # of the errors: requests wrk gave up on after its 2 s timeout
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -175,15 +176,16 @@ def wrk(port: int, path: str, threads: int, connections: int, seconds: int) -> W
         p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
     except AttributeError:
         raise RuntimeError(f"cannot read wrk's output:\n{out}") from None
-    errors = 0
+    errors = timeouts = 0
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
                               r"timeout (\d+)", out)
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
+        timeouts = int(socket_errors.group(4))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non_2xx:
         errors += int(non_2xx.group(1))
-    return WrkResult(rps, requests, errors, p50, p99)
+    return WrkResult(rps, requests, errors, p50, p99, timeouts)
 
 
 def median_result(results: list[WrkResult]) -> WrkResult:

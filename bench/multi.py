@@ -1,0 +1,287 @@
+"""Two app machines behind nginx, set up as docs/operations.md says, on 127.0.0.1.
+
+Two instances ("machines" a and b), each a gunicorn master with the shipped
+gunicorn.conf.py and two workers, its own content tree, BUILD_DIR, INDEX_DIR and
+watcher, behind one nginx running deploy/nginx.conf with deploy/nginx-upstream.conf's
+upstream block pointed at their ports (PORTAL_PROXY_FIX=1 behind it). The office's
+tree is a third folder; deploy/portal-push copies it to both machines with
+deploy/portal-sync, as the office's git hook does.
+
+- publish-to-live across both machines: a disclosure written into the office's tree
+  and pushed; the clock runs until every worker of both machines shows it on its page,
+  in search and in the feeds (bench/_live.py's probe, each machine directly), and until
+  nginx serves it on every surface and keeps doing so. BENCH_MULTI_RUNS publications
+  (default 3); one that some worker never shows within 60 s is LOST and the bench fails;
+- the headers through nginx: the app's Cache-Control passed on, and the same ETag from
+  both machines (so a revalidation against either is a 304);
+- a surge through nginx: the cached guide page, wrk -c256 for BENCH_SURGE_SECONDS,
+  against two bare Flask instances returning the same bytes behind the same nginx
+  configuration. One loopback client stands for a crowd of addresses here, so the
+  per-address connection cap (limit_conn, 200) is raised for both runs alike;
+- failover: wrk -c64 on /healthz (never cached, so every request reaches a machine)
+  through nginx for BENCH_FAILOVER_SECONDS (default 9); a third of the way in machine b
+  is killed (SIGKILL to its master and workers, as a machine losing power): the errors
+  clients saw through nginx.
+
+Corpus size: BENCH_MULTI_DOCUMENTS, else BENCH_DOCUMENTS (default 10,000).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ._live import SURFACES, follow, probe
+from ._nginx import nginx_config
+from ._servers import ROOT, Servers, fetch, free_port, tool, wrk
+from ._site import heaviest_guide
+from ._table import Table, rps
+from .corpus import write_tree
+from .goals import start
+from .publish import LIVE_TIMEOUT, _describe, _paths, _publish
+
+DOCUMENTS = int(os.environ.get("BENCH_MULTI_DOCUMENTS",
+                               os.environ.get("BENCH_DOCUMENTS", 10_000)))
+RUNS = int(os.environ.get("BENCH_MULTI_RUNS", 3))
+SURGE_SECONDS = int(os.environ.get("BENCH_SURGE_SECONDS", 30))
+FAILOVER_SECONDS = int(os.environ.get("BENCH_FAILOVER_SECONDS", 9))
+MACHINES = ("a", "b")
+PUSH = ROOT / "deploy" / "portal-push"
+HOLD = 1.5  # seconds nginx must keep serving a publication after every worker has it
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def push(office: Path, trees: list[Path]) -> subprocess.CompletedProcess:
+    """The office's tree to every machine, as the office's hook does it."""
+    return subprocess.run([str(PUSH), str(office), *map(str, trees)], capture_output=True,
+                          text=True, timeout=300)
+
+
+def crowd(config: str) -> str:
+    """One loopback client stands for many addresses: lift the per-address cap."""
+    text = config.replace("limit_conn portal_per_ip 200;", "limit_conn portal_per_ip 4096;")
+    if text == config:
+        raise RuntimeError("deploy/nginx.conf changed: no `limit_conn portal_per_ip 200;`")
+    return text
+
+
+def through_nginx(port: int, paths: dict, needle: str, started: float,
+                  everywhere: threading.Event) -> float | None:
+    """Seconds from ``started`` until nginx showed ``needle`` on every surface and kept
+    showing it: probes go on until every worker of both machines has it, and HOLD
+    seconds more; a probe that misses it after one that showed it starts the count
+    again. None if it never settled within LIVE_TIMEOUT."""
+    since, settled_at = None, None
+    while time.monotonic() - started < LIVE_TIMEOUT:
+        _, shown = probe(port, paths, needle)
+        now = time.monotonic()
+        if shown and all(shown.get(s) for s in SURFACES):
+            since = now - started if since is None else since
+        else:
+            since = None
+        if everywhere.is_set():
+            settled_at = settled_at or now
+            if since is not None and now - settled_at >= HOLD:
+                return since
+        time.sleep(0.05)
+    return None
+
+
+def publish(n: int, workdir: Path, office: Path, machines: dict, nginx_port: int) -> dict:
+    """One publication: written into the office's tree, pushed to both machines, followed
+    on every worker of each machine and through nginx."""
+    paths, needle = _paths(n), f"Bridge {n} closed"
+    everywhere = threading.Event()
+    workers = {name: server.workers() for name, (server, _) in machines.items()}
+    with ThreadPoolExecutor(len(machines) + 1) as pool:
+        started = _publish(workdir, office, n)
+        watching = {name: pool.submit(follow, server.port, paths, needle, workers[name],
+                                      started, LIVE_TIMEOUT)
+                    for name, (server, _) in machines.items()}
+        nginx = pool.submit(through_nginx, nginx_port, paths, needle, started, everywhere)
+        pushed = push(office, [tree for _, tree in machines.values()])
+        synced = time.monotonic() - started
+        watches = {name: future.result() for name, future in watching.items()}
+        everywhere.set()
+        via_nginx = nginx.result()
+    return {"n": n, "synced": synced, "push": pushed, "watches": watches, "nginx": via_nginx}
+
+
+def failover(servers: Servers, victim, nginx_port: int) -> tuple[object, object, bool]:
+    """wrk on /healthz through nginx, both machines up (the control), then again with
+    ``victim`` killed a third of the way in; and whether the victim is really gone."""
+    control = wrk(nginx_port, "/healthz", 2, 64, FAILOVER_SECONDS)
+    with ThreadPoolExecutor(1) as pool:
+        load_run = pool.submit(wrk, nginx_port, "/healthz", 2, 64, FAILOVER_SECONDS)
+        time.sleep(FAILOVER_SECONDS / 3)
+        os.killpg(victim.process.pid, signal.SIGKILL)
+        victim.process.wait(timeout=10)
+        result = load_run.result()
+    try:
+        fetch(victim.port, "/healthz", timeout=2)
+        gone = False
+    except OSError:
+        gone = True
+    servers.stop(victim)
+    return control, result, gone
+
+
+def main() -> None:
+    tool("nginx"), tool("wrk"), tool("rsync")
+    print(f"load average at the start: {load()} ({os.cpu_count()} cores)", flush=True)
+    table = Table()
+    with tempfile.TemporaryDirectory(prefix="portal-multi-") as name:
+        workdir = Path(name)
+        workdir.chmod(0o755)  # nginx workers read static files from here
+        office = workdir / "office"
+        count = write_tree(office, DOCUMENTS)
+        trees = {m: workdir / m / "content" for m in MACHINES}
+        started = time.monotonic()
+        first = push(office, list(trees.values()))
+        if first.returncode:
+            raise RuntimeError(f"portal-push failed:\n{first.stderr}")
+        print(f"{count:,} documents copied to {len(trees)} machines in "
+              f"{time.monotonic() - started:.1f} s", flush=True)
+        listen, static_port = free_port(), free_port()
+        with Servers(workdir) as servers:
+            def machine(m: str):
+                env = {"PORTAL_CONTENT_DIR": str(trees[m]),
+                       "PORTAL_BUILD_DIR": str(workdir / m / "build"),
+                       "PORTAL_INDEX_DIR": str(workdir / m / "index"),
+                       "PORTAL_DATABASE_URL": f"sqlite:///{workdir / m / 'portal.db'}",
+                       "PORTAL_SECRET_KEY": "the same on every machine",
+                       "PORTAL_BASE_URL": f"http://127.0.0.1:{listen}",
+                       "PORTAL_PROXY_FIX": "1"}
+                return start(servers, f"machine-{m}", env)
+
+            with ThreadPoolExecutor(len(MACHINES)) as pool:
+                machines = dict(zip(MACHINES, pool.map(machine, MACHINES)))
+            for m, (server, seconds) in machines.items():
+                print(f"machine {m}: port {server.port}, workers {server.workers()}, "
+                      f"searchable after {seconds:.1f} s", flush=True)
+            ports = [server.port for server, _ in machines.values()]
+            (workdir / "page-root").mkdir()
+            nginx = servers.nginx("nginx", crowd(nginx_config(
+                ports, listen, static_port, workdir, workdir / "a" / "build" / "static",
+                workdir / "page-root")), listen)
+            serving = {m: (server, trees[m]) for m, (server, _) in machines.items()}
+
+            published = []
+            for n in range(1, RUNS + 1):
+                published.append(publish(n, workdir, office, serving, nginx.port))
+                print(describe(published[-1]), flush=True)
+                time.sleep(1)
+
+            a, b = (machines[m][0] for m in MACHINES)
+            path, _ = heaviest_guide(a.port, keep=lambda p: "/generated-" not in p)
+            header_rows(table, a, b, nginx.port, path)
+            status, _, body = fetch(nginx.port, path)
+            assert status == 200, status
+            (workdir / "page.html").write_bytes(body)
+            bare_dir = workdir / "nginx-bare"
+            bare_dir.mkdir()
+            bare = [servers.gunicorn(f"bare-{m}", "bench._bare:app",
+                                     {"BENCH_BODY": str(workdir / "page.html")}, workers=2)
+                    for m in MACHINES]
+            bare_listen = free_port()
+            bare_nginx = servers.nginx("nginx-bare", crowd(nginx_config(
+                [s.port for s in bare], bare_listen, free_port(), bare_dir,
+                workdir / "a" / "build" / "static", workdir / "page-root")), bare_listen)
+            fetch(nginx.port, path), fetch(bare_listen, path)  # both caches hold the page
+            print(f"surge through nginx: {path}, -c256 {SURGE_SECONDS} s each", flush=True)
+            ours = wrk(nginx.port, path, 2, 256, SURGE_SECONDS)
+            base = wrk(bare_listen, path, 2, 256, SURGE_SECONDS)
+            servers.stop(bare_nginx)
+            for server in bare:
+                servers.stop(server)
+
+            print(f"failover: machine b killed {FAILOVER_SECONDS / 3:.0f} s into "
+                  f"{FAILOVER_SECONDS} s of wrk -c64 /healthz", flush=True)
+            control, over, gone = failover(servers, b, nginx.port)
+            after = fetch(nginx.port, path)[0]
+            servers.stop(nginx)
+
+    lost = publication_rows(table, published)
+    label = f"surge through nginx, -c256 {SURGE_SECONDS} s"
+    table.add(f"{label}: errors", f"{ours.errors:,} of {ours.requests:,}",
+              f"bare Flask x2 {base.errors:,} of {base.requests:,}", "", "0",
+              ours.errors == 0)
+    table.add(f"{label}: throughput", rps(ours), f"bare Flask x2 {rps(base)}",
+              f"{ours.requests_per_second / base.requests_per_second:.2f}")
+    for p in ("p50", "p99"):
+        mine, theirs = getattr(ours, f"{p}_ms"), getattr(base, f"{p}_ms")
+        table.add(f"{label}: latency {p}", f"{mine:.1f} ms", f"bare Flask x2 {theirs:.1f} ms",
+                  f"{mine / theirs:.2f}" if theirs else "", "<= 1.0" if p == "p99" else "",
+                  mine <= theirs if p == "p99" else None)
+    table.add(f"failover: b killed during wrk -c64 {FAILOVER_SECONDS} s /healthz",
+              f"{over.errors:,} errors ({over.timeouts:,} timeouts) of {over.requests:,}",
+              f"both up: {control.errors:,} ({control.timeouts:,}) of {control.requests:,}",
+              "", "0 errors", over.errors == 0 and gone)
+    if not gone:
+        table.add("failover: b after the kill", "STILL ANSWERS", "-", "", "refused", False)
+    table.add("guide page through nginx, b down", f"HTTP {after}", "-", "", "200", after == 200)
+    print(f"{count:,} documents, 2 machines x 2 workers, {os.cpu_count()} cores")
+    table.print()
+    print(f"load average at the end: {load()}")
+    if lost:
+        raise SystemExit(f"FAILED: {lost} publication(s) never went live everywhere")
+
+
+def header_rows(table: Table, a, b, nginx_port: int, path: str) -> None:
+    """The app's Cache-Control passed on by nginx; the same ETag from both machines."""
+    _, direct, _ = fetch(a.port, path)
+    _, proxied, _ = fetch(nginx_port, path)
+    _, other, _ = fetch(b.port, path)
+    same = proxied.get("Cache-Control") == direct.get("Cache-Control")
+    table.add("Cache-Control through nginx", proxied.get("Cache-Control", "(none)"),
+              f"app: {direct.get('Cache-Control', '(none)')}", "", "the app's", same)
+    tags = direct.get("ETag"), other.get("ETag")
+    table.add("ETag of a page, machine a / b", f"{tags[0]} / {tags[1]}", "-", "", "equal",
+              tags[0] is not None and tags[0] == tags[1])
+
+
+def describe(run: dict) -> str:
+    """Per machine, bench/publish.py's line: each worker's time on each surface."""
+    n = run["n"]
+    if run["push"].returncode:
+        return f"  publication {n}: portal-push FAILED: {run['push'].stderr.strip()}"
+    nginx = "never" if run["nginx"] is None else f"{run['nginx']:.2f} s"
+    lines = [f"  publication {n}: pushed to both in {run['synced']:.2f} s; "
+             f"through nginx {nginx}"]
+    lines += [f"  machine {m}" + _describe(n, watch)[1:] for m, watch in run["watches"].items()]
+    return "\n".join(lines)
+
+
+def publication_rows(table: Table, published: list[dict]) -> int:
+    """One row per publication for every worker of both machines, one through nginx;
+    how many were lost."""
+    lost = 0
+    for run in published:
+        n, watches = run["n"], run["watches"]
+        failed = [(m, pid, s) for m, w in watches.items() for pid, s in w.lagging()]
+        if failed or run["push"].returncode:
+            lost += 1
+            where = ", ".join(f"{m} worker {pid} {s}" for m, pid, s in failed) or "push failed"
+            table.add(f"publish-to-live {n}, every worker of a and b", "LOST", where, "",
+                      "<= 2 s", False)
+        else:
+            m, (pid, surface, seconds) = max(((m, w.slowest()) for m, w in watches.items()),
+                                             key=lambda pair: pair[1][2])
+            table.add(f"publish-to-live {n}, every worker of a and b", f"{seconds:.2f} s",
+                      f"slowest {m} worker {pid} {surface}; push {run['synced']:.2f} s", "",
+                      "<= 2 s", seconds <= 2)
+        seconds = run["nginx"]
+        table.add(f"publish-to-live {n}, through nginx",
+                  "LOST" if seconds is None else f"{seconds:.2f} s", "-", "",
+                  "<= 2 s + 1 s micro-cache", seconds is not None and seconds <= 3)
+        lost += seconds is None and not failed
+    return lost
