@@ -165,9 +165,11 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def wrk(port: int, path: str, threads: int, connections: int, seconds: int) -> WrkResult:
+def wrk(port: int, path: str, threads: int, connections: int, seconds: int,
+        timeout: int | None = None) -> WrkResult:
+    """``timeout``: seconds before wrk gives up on a request (its own default is 2)."""
     argv = [tool("wrk"), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-            f"http://127.0.0.1:{port}{path}"]
+            *([f"--timeout={timeout}s"] if timeout else []), f"http://127.0.0.1:{port}{path}"]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60).stdout
     try:
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
