@@ -204,3 +204,19 @@ def test_push_says_which_machine_it_could_not_reach(tmp_path):
     assert result.returncode != 0
     assert f"{blocked} is not up to date" in result.stderr
     assert _tree(tmp_path / "ok") == {"site.yml": b"x\n"}
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
+def test_systemd_units_are_valid(tmp_path):
+    """The units as shipped, with /srv/portal pointed at this checkout: systemd accepts
+    every setting and finds every command they run."""
+    units = []
+    for unit in ("portal.service", "portal-sync.service", "portal-sync.timer"):
+        text = (DEPLOY / "systemd" / unit).read_text().replace("/srv/portal", str(ROOT))
+        (tmp_path / unit).write_text(text)
+        units.append(f"./{unit}")
+    result = subprocess.run(["systemd-analyze", "verify", "--man=no", *units], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    problems = [line for line in result.stderr.splitlines()
+                if ".venv/bin/gunicorn" not in line]  # a checkout may have no .venv
+    assert not problems, result.stderr
