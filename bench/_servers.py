@@ -120,9 +120,10 @@ class Servers:
         self.started.remove(server)
 
     def gunicorn(self, name: str, app: str, env: dict | None = None, workers: int | None = None,
-                 ready: str = "/", timeout: float = 60) -> Server:
-        """``app`` under the shipped gunicorn.conf.py, bound to a free loopback port."""
-        port = free_port()
+                 ready: str = "/", timeout: float = 60, port: int | None = None) -> Server:
+        """``app`` under the shipped gunicorn.conf.py, bound to ``port`` on loopback (a
+        free one if not given)."""
+        port = port or free_port()
         settings = {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_LOGLEVEL": "warning",
                     "PYTHONPATH": str(ROOT), **(env or {})}
         if workers:
