@@ -55,35 +55,36 @@ check: install
 # Chromium for the browser tests comes from Debian, with a small font that has Chinese
 # glyphs (else the zh screenshots show boxes, and the handbook PDF has no Chinese font to
 # embed); pango, which WeasyPrint lays the handbook out with; nginx and openssl for the test that
-# deploy/nginx.conf is accepted; PostgreSQL, which the write-side tests start on a
+# deploy/nginx.conf is accepted; rsync for the content-copy tests; PostgreSQL, which the write-side tests start on a
 # temporary directory of their own. Installed when we are root; RUNLEVEL=1 keeps the
 # packages from starting a system nginx or PostgreSQL.
 system-test-deps:
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
 		&& [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] \
 		&& ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 \
-		&& [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null \
+		&& [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null && command -v rsync >/dev/null \
 		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 openssl postgresql >/dev/null \
+		apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 openssl postgresql rsync >/dev/null \
 		&& { [ -x /usr/sbin/nginx ] || RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null \
 		|| RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; \
-	else echo "warning: chromium, chromium-driver, fonts-wqy-microhei, libpango-1.0-0, libpangoft2-1.0-0, nginx, openssl or postgresql is not installed; run as root or install them"; fi
+	else echo "warning: chromium, chromium-driver, fonts-wqy-microhei, libpango-1.0-0, libpangoft2-1.0-0, nginx, openssl, postgresql or rsync is not installed; run as root or install them"; fi
 
 bench: install-test translations bench-deps
 	$(BIN)/python -m bench
 
-# nginx and wrk for the page benchmarks and hugo for the goals' baseline come from Debian;
-# installed when we are root.
+# nginx and wrk for the page benchmarks, hugo for the goals' baseline and rsync for the
+# two-machine benchmark's content copies come from Debian; installed when we are root.
 # RUNLEVEL=1 keeps the package from starting a system nginx on port 80: the bench
 # starts its own on 127.0.0.1 and stops it.
 bench-deps:
 	@if [ -x /usr/sbin/nginx ] && command -v wrk >/dev/null && command -v hugo >/dev/null \
+		&& command -v rsync >/dev/null \
 		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && { RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk hugo postgresql >/dev/null \
-		|| RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk hugo postgresql >/dev/null; }; \
-	else echo "warning: nginx, wrk, hugo and postgresql are not installed; run as root or install them"; fi
+		apt-get update -qq && { RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk hugo rsync postgresql >/dev/null \
+		|| RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk hugo rsync postgresql >/dev/null; }; \
+	else echo "warning: nginx, wrk, hugo, rsync and postgresql are not installed; run as root or install them"; fi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -120,9 +120,10 @@ class Servers:
         self.started.remove(server)
 
     def gunicorn(self, name: str, app: str, env: dict | None = None, workers: int | None = None,
-                 ready: str = "/", timeout: float = 60) -> Server:
-        """``app`` under the shipped gunicorn.conf.py, bound to a free loopback port."""
-        port = free_port()
+                 ready: str = "/", timeout: float = 60, port: int | None = None) -> Server:
+        """``app`` under the shipped gunicorn.conf.py, bound to ``port`` on loopback (a
+        free one if not given)."""
+        port = port or free_port()
         settings = {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_LOGLEVEL": "warning",
                     "PYTHONPATH": str(ROOT), **(env or {})}
         if workers:
@@ -154,6 +155,7 @@ class WrkResult:
     errors: int  # socket errors of every kind plus non-2xx/3xx answers
     p50_ms: float
     p99_ms: float
+    timeouts: int = 0  # of the errors: requests wrk gave up on after its 2 s timeout
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -164,9 +166,11 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def wrk(port: int, path: str, threads: int, connections: int, seconds: int) -> WrkResult:
+def wrk(port: int, path: str, threads: int, connections: int, seconds: int,
+        timeout: int | None = None) -> WrkResult:
+    """``timeout``: seconds before wrk gives up on a request (its own default is 2)."""
     argv = [tool("wrk"), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-            f"http://127.0.0.1:{port}{path}"]
+            *([f"--timeout={timeout}s"] if timeout else []), f"http://127.0.0.1:{port}{path}"]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60).stdout
     try:
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -175,15 +179,16 @@ def wrk(port: int, path: str, threads: int, connections: int, seconds: int) -> W
         p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
     except AttributeError:
         raise RuntimeError(f"cannot read wrk's output:\n{out}") from None
-    errors = 0
+    errors = timeouts = 0
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
                               r"timeout (\d+)", out)
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
+        timeouts = int(socket_errors.group(4))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non_2xx:
         errors += int(non_2xx.group(1))
-    return WrkResult(rps, requests, errors, p50, p99)
+    return WrkResult(rps, requests, errors, p50, p99, timeouts)
 
 
 def median_result(results: list[WrkResult]) -> WrkResult:

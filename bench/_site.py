@@ -30,9 +30,12 @@ def guide_paths(port: int) -> list[str]:
             if "/guides/" in path and not path.endswith("/guides/")]
 
 
-def heaviest_guide(port: int) -> tuple[str, bytes]:
+def heaviest_guide(port: int, keep=None) -> tuple[str, bytes]:
+    """The largest guide page (among the paths ``keep`` accepts, if given)."""
     pages = []
     for path in guide_paths(port):
+        if keep is not None and not keep(path):
+            continue
         status, _, body = fetch(port, path)
         if status == 200:
             pages.append((len(body), path, body))
