@@ -165,3 +165,40 @@ def test_a_change_is_in_the_next_handbook_while_the_last_one_keeps_serving(bundl
 
 def test_unknown_language_is_a_404(bundled):
     assert bundled.test_client().get("/xx/handbook.pdf").status_code == 404
+
+
+def test_a_build_runs_in_another_process_and_one_past_its_time_is_stopped(tmp_path,
+                                                                          monkeypatch):
+    import os
+    from portal import create_app
+    from portal.handbook import Builder
+    shutil.copytree(BUNDLED, tmp_path / "content")
+    app = create_app({
+        "TESTING": True, "CONTENT_DIR": str(tmp_path / "content"),
+        "BUILD_DIR": str(tmp_path / "build"), "INDEX_DIR": str(tmp_path / "index"),
+        "RELOAD_INTERVAL": 0, "DATABASE_URL": f"sqlite:///{tmp_path}/portal.db"})
+    builder = app.extensions["portal.handbook"]
+    me, real = os.getpid(), Builder._render
+    renderers = tmp_path / "renderers"
+
+    def render(self, lang, library, when):
+        with open(renderers, "a") as log:
+            log.write(f"{os.getpid()}\n")
+        if lang == "zh":
+            time.sleep(60)  # a build that never ends
+        return real(self, lang, library, when)
+
+    monkeypatch.setattr(Builder, "_render", render)
+    built = builder.build("en")
+    assert pdf_text(built.pdf)[0].pages  # a real PDF, laid out ...
+    assert int(renderers.read_text().split()[0]) != me  # ... by another process
+    app.config["HANDBOOK_TIMEOUT"] = 3
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        builder.build("zh")
+    assert time.monotonic() - started < 30  # stopped at its time, not after its minute
+    child = int(renderers.read_text().split()[1])
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)  # stopped and reaped
+    assert not list((tmp_path / "build" / "handbook").glob("zh-*.pdf"))
+    assert builder.build("en") is built  # the English one still there

@@ -14,8 +14,10 @@ import fcntl
 import hashlib
 import logging
 import os
+import signal
 import threading
 import time
+import traceback
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,6 +29,18 @@ from ..views.common import language_blueprint, slot
 log = logging.getLogger(__name__)
 bp = language_blueprint("handbook", __name__)
 WAIT = 60.0  # seconds the first request in a language may wait for the first build
+TIMEOUT = 1800.0  # seconds a build may take before it is stopped
+
+
+def _original(module, name: str):
+    """``module.<name>`` itself, also in a gevent worker (whose patched fork, waitpid
+    and sleep belong to the event loop's thread, not to the real thread a build runs
+    on)."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return getattr(module, name)
+    return monkey.get_original(module.__name__, name)
 
 
 class Built(NamedTuple):
@@ -125,10 +139,10 @@ class Builder:
             if path.exists():
                 pdf, seconds = path.read_bytes(), 0.0
             else:
-                pdf = self._render(lang, library, when)
-                seconds = time.perf_counter() - started
                 temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                temporary.write_bytes(pdf)
+                self._render_apart(lang, library, when, temporary)
+                pdf = temporary.read_bytes()
+                seconds = time.perf_counter() - started
                 os.replace(temporary, path)
                 self._prune(folder, lang, keep=path)
         built = Built(state, pdf, '"' + hashlib.blake2b(pdf, digest_size=16).hexdigest() + '"',
@@ -139,6 +153,43 @@ class Builder:
             self.version += 1
         log.info("handbook %s: %d bytes in %.1f s", lang, built.size, seconds)
         return built
+
+    def _render_apart(self, lang: str, library, when, target: Path) -> None:
+        """Render into ``target`` in a forked child at the lowest CPU priority.
+
+        Laying out a long handbook is minutes of pure-Python work and much memory:
+        in the worker it would hold the interpreter lock against every request, and
+        keep its memory after. The child shares the worker's library copy-on-write,
+        gets the cores only when requests leave them idle, gives its memory back when
+        it ends, and is stopped after HANDBOOK_TIMEOUT seconds."""
+        fork, waitpid, sleep = _original(os, "fork"), _original(os, "waitpid"), \
+            _original(time, "sleep")
+        timeout = float(self.app.config.get("HANDBOOK_TIMEOUT", TIMEOUT))
+        pid = fork()
+        if pid == 0:  # the child: render, write, and leave without running the parent's exit
+            status = 1
+            try:
+                os.nice(19)
+                target.write_bytes(self._render(lang, library, when))
+                status = 0
+            except BaseException:  # noqa: BLE001 - said on stderr; the parent reports it
+                traceback.print_exc()
+            finally:
+                os._exit(status)
+        deadline = time.monotonic() + timeout
+        while True:
+            done, status = waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                waitpid(pid, 0)
+                target.unlink(missing_ok=True)
+                raise TimeoutError(f"the {lang} handbook took over {timeout:g} s; stopped")
+            sleep(0.1)  # a real thread: waiting here blocks no request
+        if os.waitstatus_to_exitcode(status) != 0:
+            target.unlink(missing_ok=True)
+            raise RuntimeError(f"building the {lang} handbook failed (status {status})")
 
     def _render(self, lang: str, library, when) -> bytes:
         from .build import build_pdf
