@@ -41,11 +41,12 @@ def prepare(app: Flask) -> Flask:
     """Make ``app`` ready to serve: content loaded, static files built, search index
     built if none is current, outputs warmed. Called by the server at start-up
     (wsgi.py), never on import."""
-    from . import assets, outputs, reports, search
+    from . import assets, handbook, outputs, reports, search
 
     library = app.extensions["portal.store"].library
     assets.build_files(app)
     search.prepare(app)
     outputs.warm(app, library)
     reports.prepare(app)
+    handbook.preload()
     return app

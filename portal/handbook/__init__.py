@@ -210,6 +210,16 @@ class Builder:
                     pass
 
 
+def preload() -> None:
+    """Import WeasyPrint now, at server start-up, before gunicorn forks and patches: its
+    import runs ``ldconfig`` through subprocess, which a gevent worker's real threads
+    (and the processes a build forks from them) cannot do."""
+    try:
+        import weasyprint  # noqa: F401
+    except Exception:  # noqa: BLE001 - said when a handbook is asked for
+        log.warning("WeasyPrint cannot be loaded; the handbook cannot be built", exc_info=True)
+
+
 def get_builder() -> Builder:
     return current_app.extensions["portal.handbook"]
 
