@@ -81,6 +81,7 @@ class Visible:
                                     dict(facet_values(library, item)),
                                     bool(ended and ended(library, item, now)))
         self.allowed = frozenset(self.docs)
+        self.ended = frozenset(docnum for docnum, doc in self.docs.items() if doc.ended)
         self.facet_names = library.kinds.facet_names()
         self.languages = len({doc.lang for doc in self.docs.values()})
 
