@@ -120,7 +120,17 @@ def terms(text: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Unstemmed alphabetic words, for spelling suggestions."""
-    return [term for _, _, term in spans(text, morph=False) if term.isalpha()]
+    return [word for word in map(_plain, WORD.findall(text)) if word is not None]
+
+
+@lru_cache(maxsize=100_000)
+def _plain(word: str) -> str | None:
+    """A word as ``words`` counts it: case-folded; None for a stop word, noise or a
+    word with digits."""
+    folded = fold(word)
+    if folded in STOP_WORDS or len(folded) > MAX_WORD or not folded.isalpha():
+        return None
+    return folded
 
 
 def analyzer() -> MixedTokenizer:
