@@ -204,36 +204,3 @@ def test_many_changes_are_written_afresh(tmp_path, content_dir, monkeypatch):
     build_index(load(content_dir), tmp_path, on_built=lambda n, s: built.append(n))
     assert built[1] == built[0] + 1
 
-
-QUERIES = ["flood", "evacuation shelter", '"turn around"', "power outage", "kayacs", "ferry",
-           "洪水", "地震 避难", "水", "“台风预警”", "heatstroke CPR"]
-
-
-def segments(path):
-    return [p for p in Path(path).iterdir() if p.suffix == ".seg"]
-
-
-def test_an_index_written_by_several_processes_answers_as_one_written_by_one(
-        tmp_path, content_dir, monkeypatch):
-    library = load(content_dir)
-    serial = Search(tmp_path / "serial", auto_build=False)
-    build_index(library, tmp_path / "serial")
-    monkeypatch.setattr("portal.search.documents.PARALLEL_SHARE", 10)
-    monkeypatch.setattr("portal.search.documents._processes", lambda wanted, shares: 3)
-    built = build_index(library, tmp_path / "parallel")
-    assert len(segments(built)) == 3 and len(segments(current(tmp_path / "serial"))) == 1
-    parallel = Search(tmp_path / "parallel", auto_build=False)
-    for lang in ("en", "zh"):
-        for q in QUERIES:
-            found, expected = (s.search(library, lang, NOW, Request(q))
-                               for s in (parallel, serial))
-            assert [(h.slug, h.snippet) for h in found.hits] == \
-                [(h.slug, h.snippet) for h in expected.hits], (lang, q)
-            assert (found.total, found.facets, found.suggestion) == \
-                (expected.total, expected.facets, expected.suggestion)
-    # A publication updates a copy of it like any other generation.
-    write(content_dir / "en/guides/ferry-safety.md", GUIDE)
-    library = load(content_dir)
-    build_index(library, tmp_path / "parallel")
-    assert titles(parallel, library, "ferry") == ["ferry-safety"]
-    assert parallel.index_for(library).vocabulary.nearest("ferri") == "ferry"

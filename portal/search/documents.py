@@ -4,26 +4,18 @@ An index is written whole, or as an update of the previous generation when
 only a few items changed: the previous directory is copied, changed and
 removed items are deleted, new versions added. Both leave beside the index the
 fingerprint of every document (to know what changed next time) and the
-spelling vocabulary. A large index written whole is written by one process per
-core where forking is safe, each writing the segment of one contiguous share of
-the documents; the segments are committed in order, so every document keeps the
-number it has in an index written by one process.
+spelling vocabulary.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-import logging
-import multiprocessing
-import os
 import shutil
-import threading
 from collections import Counter
 from pathlib import Path
 
 from whoosh import fields, index
-from whoosh.writing import SegmentWriter
 
 from ..content import Item, Library
 from .analysis import Positions, analyzer, words
@@ -35,12 +27,6 @@ TEXT = ("title", "summary", "body")
 # Past this many changed documents (or a quarter of all), writing afresh is simpler
 # and the index stays one compact segment.
 UPDATE_LIMIT = 500
-# A complete index of more documents than this is written by several processes,
-# one contiguous share each, when the machine has the cores.
-PARALLEL_SHARE = 1000
-LIMIT_MB = 256
-
-log = logging.getLogger(__name__)
 
 
 def schema() -> fields.Schema:
@@ -123,123 +109,14 @@ def _indexable(library: Library) -> dict[str, Item]:
     return {item_key(item): item for item in library.all() if not item.draft}
 
 
-def write(library: Library, path: Path, procs: int | None = None,
-          share: int | None = None) -> int:
-    """A complete new index of ``library`` in the empty directory ``path``.
-
-    With more than ``share`` documents per process, ``procs`` processes (one per
-    core when None) each write the segment of one contiguous share, so documents
-    keep the numbers, and the index the answers, of a serial build."""
-    items = list(_indexable(library).items())
+def write(library: Library, path: Path) -> int:
+    """A complete new index of ``library`` in the empty directory ``path``."""
+    items = _indexable(library)
     vocabulary: Counter[str] = Counter()
-    procs = _processes(procs, len(items) // max(1, share or PARALLEL_SHARE))
-    written = False
-    if procs > 1:
-        try:
-            _write_shares(index.create_in(str(path), schema()), library,
-                          [item for _, item in items], vocabulary, procs)
-            written = True
-        except Exception:  # a share failed: one process writes it all instead
-            log.exception("search index: writing in %d processes failed; writing in one", procs)
-            vocabulary.clear()
-            shutil.rmtree(path, ignore_errors=True)
-            path.mkdir()
-    if not written:
-        _write(index.create_in(str(path), schema()), library, [item for _, item in items],
-               vocabulary, limitmb=LIMIT_MB)
-    _sidecars(path, {k: fingerprint(library, i) for k, i in items}, vocabulary)
+    _write(index.create_in(str(path), schema()), library, items.values(), vocabulary,
+           limitmb=256)
+    _sidecars(path, {k: fingerprint(library, i) for k, i in items.items()}, vocabulary)
     return len(items)
-
-
-def _processes(wanted: int | None, shares: int) -> int:
-    """How many processes may write: forking is safe only from a process with one
-    thread and no gevent, as ``portal index``, the bench and server start-up are; a
-    worker's background rebuild writes in its own thread."""
-    if wanted is None:
-        try:
-            wanted = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):
-            wanted = os.cpu_count() or 1
-    procs = min(wanted, shares)
-    if procs <= 1 or threading.active_count() > 1 or _gevent_patched() \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return procs
-
-
-def _gevent_patched() -> bool:
-    try:
-        from gevent import monkey
-    except ImportError:
-        return False
-    return monkey.is_module_patched("os") or monkey.is_module_patched("threading")
-
-
-def _write_shares(ix, library: Library, items: list[Item], vocabulary: Counter,
-                  procs: int) -> None:
-    """Child processes write a segment each for the first shares, this one the last;
-    the segments are committed in document order."""
-    size = -(-len(items) // procs)
-    shares = [items[start:start + size] for start in range(0, len(items), size)]
-    context = multiprocessing.get_context("fork")
-    children = []
-    try:
-        for share in shares[:-1]:
-            receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_write_share, args=(ix, library, share, send),
-                                    name="search-index-share", daemon=True)
-            child.start()
-            send.close()
-            children.append((child, receive))
-        writer = ix.writer(limitmb=LIMIT_MB)
-        mine: Counter[str] = Counter()
-        try:
-            for item in shares[-1]:
-                doc = document(library, item)
-                writer.add_document(**doc)
-                mine.update(set(words(" ".join(doc[f] for f in TEXT))))
-            segments = []
-            for child, receive in children:
-                found = receive.recv()  # EOFError when the child died
-                if isinstance(found, str):
-                    raise RuntimeError(f"a share of the index failed: {found}")
-                segment, counts = found
-                segments.append(segment)
-                vocabulary.update(counts)
-        except BaseException:
-            writer.cancel()
-            raise
-        vocabulary.update(mine)
-        # The shares' segments first, in order; whoosh appends this writer's own last.
-        writer.commit(mergetype=lambda _writer, existing: [*existing, *segments])
-    finally:
-        for child, receive in children:
-            receive.close()
-            child.join(5)
-            if child.is_alive():
-                child.kill()
-                child.join()
-    ix.close()
-
-
-def _write_share(ix, library: Library, items: list[Item], send) -> None:
-    """In a child process: one segment of ``items``, not committed; the parent
-    commits it with the others."""
-    try:
-        writer = SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB)
-        counts: Counter[str] = Counter()
-        for item in items:
-            doc = document(library, item)
-            writer.add_document(**doc)
-            counts.update(set(words(" ".join(doc[f] for f in TEXT))))
-        # The temporary files are the parent writer's to remove (one place for all).
-        segment = writer._finalize_segment()
-        send.send((segment, counts))
-    except BaseException as exc:
-        send.send(f"{type(exc).__name__}: {exc}")
-        raise
-    finally:
-        send.close()
 
 
 def update(library: Library, base: Path, path: Path) -> int | None:
