@@ -203,4 +203,3 @@ def test_many_changes_are_written_afresh(tmp_path, content_dir, monkeypatch):
     write(content_dir / "en/guides/ferry-safety.md", GUIDE)
     build_index(load(content_dir), tmp_path, on_built=lambda n, s: built.append(n))
     assert built[1] == built[0] + 1
-

@@ -164,7 +164,7 @@ class SearchIndex:
             wanted = needed - len(order)
             if wanted <= 0:  # the page is full: what follows is never shown
                 break
-            if part and wanted > 0:
+            if part:
                 limit = max(1, wanted * max(1, visible.languages))
                 ranked, slow = rank(searcher, query, part, limit, deadline)
                 late = late or slow

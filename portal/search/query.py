@@ -147,11 +147,11 @@ def _clause(clause: Clause, expand: Expand, phrases_checked: bool) -> Q.Query:
     if rest:
         mode = ("all" if phrases_checked else "phrase") if clause.phrase else "all+phrase"
         parts.append(Or([_in_field(field, rest, mode, boost)
-                           for field, boost in BOOSTS.items()]))
+                         for field, boost in BOOSTS.items()]))
     for char in dict.fromkeys(singles):
         parts.append(Or([Or([Q.Term(field, t) for t in single_terms(clause, field, char,
-                                                                         expand)], boost=boost)
-                           for field, boost in BOOSTS.items()]))
+                                                                     expand)], boost=boost)
+                         for field, boost in BOOSTS.items()]))
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
