@@ -6,6 +6,9 @@ grows as a real archive's does. Both engines get the same documents after the
 same analysis (stemmed English words, CJK bigrams), so the comparison is of the
 engines, not of their tokenizers. Each query ranks every match, as the search
 page does for its counts and filters, and makes snippets for the first ten.
+
+BENCH_SEARCH_DOCUMENTS (else BENCH_DOCUMENTS, else 10,000) documents,
+BENCH_SEARCH_QUERIES (400) queries.
 """
 from __future__ import annotations
 
@@ -32,7 +35,8 @@ from portal.search.documents import document
 from portal.search.engine import SearchIndex
 from portal.search.query import Parsed, parse
 
-DOCUMENTS = int(os.environ.get("BENCH_SEARCH_DOCUMENTS", 10_000))
+DOCUMENTS = int(os.environ.get("BENCH_SEARCH_DOCUMENTS")
+                or os.environ.get("BENCH_DOCUMENTS") or 10_000)
 QUERIES = int(os.environ.get("BENCH_SEARCH_QUERIES", 400))
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.timezone.utc)
 SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]?")

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+from whoosh import formats
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem
 
@@ -21,6 +22,9 @@ from whoosh.lang.porter import stem
 CJK_CHARS = "\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 TOKEN = re.compile(rf"(?P<cjk>[{CJK_CHARS}]+)|(?P<word>[^\W_{CJK_CHARS}]+)")
 CJK_RUN = re.compile(rf"[{CJK_CHARS}]")
+# The word tokens of TOKEN alone, and one character of one.
+WORD = re.compile(rf"[^\W_{CJK_CHARS}]+")
+WORD_CHAR = re.compile(rf"[^\W_{CJK_CHARS}]")
 STOP_WORDS = frozenset(
     "a an and are as at be by for from has have he if in is it its of on or she so "
     "than that the their then there these they this to was we were which who will with "
@@ -34,6 +38,16 @@ def _stem(word: str) -> str:
     # Three letters or fewer are mostly acronyms and short words Porter mangles
     # (AED -> a, gas -> ga).
     return stem(word) if len(word) > 3 and word.isascii() else word
+
+
+@lru_cache(maxsize=100_000)
+def term_of(word: str) -> str | None:
+    """The term a word as written stands for: folded and stemmed; None for a stop
+    word or noise."""
+    folded = fold(word)
+    if folded in STOP_WORDS or len(folded) > MAX_WORD:
+        return None
+    return _stem(folded)
 
 
 def fold(text: str) -> str:
@@ -89,10 +103,15 @@ def spans(text: str, morph: bool = True) -> Iterator[tuple[int, int, str]]:
                 for i in range(len(run) - 1):
                     yield start + i, start + i + 2, run[i:i + 2]
             continue
+        if morph:
+            term = term_of(match.group())
+            if term is not None:
+                yield match.start(), match.end(), term
+            continue
         word = fold(match.group())
         if word in STOP_WORDS or len(word) > MAX_WORD:
             continue
-        yield match.start(), match.end(), _stem(word) if morph else word
+        yield match.start(), match.end(), word
 
 
 def terms(text: str) -> list[str]:
@@ -101,8 +120,38 @@ def terms(text: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Unstemmed alphabetic words, for spelling suggestions."""
-    return [term for _, _, term in spans(text, morph=False) if term.isalpha()]
+    return [word for word in map(_plain, WORD.findall(text)) if word is not None]
+
+
+@lru_cache(maxsize=100_000)
+def _plain(word: str) -> str | None:
+    """A word as ``words`` counts it: case-folded; None for a stop word, noise or a
+    word with digits."""
+    folded = fold(word)
+    if folded in STOP_WORDS or len(folded) > MAX_WORD or not folded.isalpha():
+        return None
+    return folded
 
 
 def analyzer() -> MixedTokenizer:
     return MixedTokenizer()
+
+
+class Positions(formats.Positions):
+    """whoosh's positional postings of a text field, from ``terms`` directly: the
+    same postings as the tokenizer gives, without a whoosh Token per term."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(analyzer, MixedTokenizer) or not isinstance(value, str):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        places: dict[str, list[int]] = {}
+        for position, term in enumerate(terms(value)):
+            found = places.get(term)
+            if found is None:
+                places[term] = [position]
+            else:
+                found.append(position)
+        boost = self.field_boost
+        for term, found in places.items():
+            yield term, len(found), float(len(found)) * boost, self.encode(found)

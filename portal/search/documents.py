@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh import fields, index
 
 from ..content import Item, Library
-from .analysis import analyzer, words
+from .analysis import Positions, analyzer, words
 from .text import plain_text
 
 VOCABULARY = "words.json"
@@ -31,7 +31,7 @@ UPDATE_LIMIT = 500
 
 def schema() -> fields.Schema:
     text = analyzer()
-    return fields.Schema(
+    found = fields.Schema(
         key=fields.ID(stored=True, unique=True, sortable=True),
         lang=fields.ID(stored=True),
         section=fields.ID(stored=True),
@@ -44,6 +44,9 @@ def schema() -> fields.Schema:
         body=fields.TEXT(analyzer=text, stored=True),
         keywords=fields.TEXT(analyzer=text),
     )
+    for name in (*TEXT, "keywords"):
+        found[name].format = Positions(field_boost=found[name].format.field_boost)
+    return found
 
 
 def item_key(item: Item) -> str:

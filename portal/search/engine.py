@@ -151,17 +151,20 @@ class SearchIndex:
         """(score, representative docnum) of the kept groups, best first, as far as
         ``needed``; groups the ranking did not reach follow in a stable order."""
         groups = visible.docs
-        candidates = {docnum for docnum in matched if groups[docnum].group in kept}
+        # Unfiltered, every matched document's group is kept.
+        candidates = matched if len(kept) == len(chosen) else \
+            {docnum for docnum in matched if groups[docnum].group in kept}
         # Each group has at most one document per language among the candidates.
         query = to_query(parsed, require_all, self.matching.expander(searcher),
                          phrases_checked=True)
         order, seen, late = [], set(), False
         # What is current first, then what has ended (an expired or replaced alert),
         # each by relevance: a replaced warning never outranks the one in force.
-        for ended in (False, True):
-            part = {docnum for docnum in candidates if groups[docnum].ended is ended}
+        for part in (candidates - visible.ended, candidates & visible.ended):
             wanted = needed - len(order)
-            if part and wanted > 0:
+            if wanted <= 0:  # the page is full: what follows is never shown
+                break
+            if part:
                 limit = max(1, wanted * max(1, visible.languages))
                 ranked, slow = rank(searcher, query, part, limit, deadline)
                 late = late or slow
@@ -170,6 +173,8 @@ class SearchIndex:
                     if group not in seen:
                         seen.add(group)
                         order.append((score, chosen[group]))
+            if len(order) >= needed:
+                break
             rest = sorted({groups[docnum].group for docnum in part} - seen)
             order += [(0.0, chosen[group]) for group in rest]
             seen.update(rest)

@@ -32,6 +32,13 @@ PART = re.compile(r'"([^"]*)"?|([^\s"]+)')
 Expand = Callable[[str, str], Sequence[str]]
 
 
+class Or(Q.Or):
+    """whoosh's Or, matched by a tree of union matchers at every index size: below
+    5,000 documents whoosh would read and score every posting of every term before
+    the first match, which cost more than all the rest of a search."""
+    matcher_type = Q.Or.DEFAULT_MATCHER
+
+
 @dataclass(frozen=True)
 class Clause:
     text: str
@@ -121,7 +128,7 @@ def to_query(parsed: Parsed, require_all: bool = True, expand: Expand | None = N
     built = [_clause(clause, expand or _itself, phrases_checked) for clause in parsed.clauses]
     if len(built) == 1:
         return built[0]
-    return Q.And(built) if require_all else Q.Or(built)
+    return Q.And(built) if require_all else Or(built)
 
 
 def is_single(term: str) -> bool:
@@ -139,12 +146,12 @@ def _clause(clause: Clause, expand: Expand, phrases_checked: bool) -> Q.Query:
     parts: list[Q.Query] = []
     if rest:
         mode = ("all" if phrases_checked else "phrase") if clause.phrase else "all+phrase"
-        parts.append(Q.Or([_in_field(field, rest, mode, boost)
-                           for field, boost in BOOSTS.items()]))
+        parts.append(Or([_in_field(field, rest, mode, boost)
+                         for field, boost in BOOSTS.items()]))
     for char in dict.fromkeys(singles):
-        parts.append(Q.Or([Q.Or([Q.Term(field, t) for t in single_terms(clause, field, char,
-                                                                         expand)], boost=boost)
-                           for field, boost in BOOSTS.items()]))
+        parts.append(Or([Or([Q.Term(field, t) for t in single_terms(clause, field, char,
+                                                                     expand)], boost=boost)
+                         for field, boost in BOOSTS.items()]))
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from itertools import chain
 from dataclasses import dataclass, field
 
 from ..content import Library
@@ -61,6 +62,13 @@ class Doc:
     group: tuple[str, str]  # translations share it
     values: Mapping[str, tuple[str, ...]]  # facet -> values
     ended: bool = False  # no longer current (its kind says): ranked after current ones
+    pairs: tuple[tuple[str, str], ...] = ()  # (facet, value) of every value, in order
+
+    @classmethod
+    def of(cls, key: str, lang: str, group: tuple[str, str],
+           values: Mapping[str, tuple[str, ...]], ended: bool) -> Doc:
+        return cls(key, lang, group, values, ended,
+                   tuple((name, value) for name, found in values.items() for value in found))
 
 
 class Visible:
@@ -77,22 +85,27 @@ class Visible:
             if docnum is None or not item.is_public(now):
                 continue
             ended = library.kinds[item.section].ended
-            self.docs[docnum] = Doc(item_key(item), item.lang, (item.section, item.group),
-                                    dict(facet_values(library, item)),
-                                    bool(ended and ended(library, item, now)))
+            self.docs[docnum] = Doc.of(item_key(item), item.lang, (item.section, item.group),
+                                       dict(facet_values(library, item)),
+                                       bool(ended and ended(library, item, now)))
         self.allowed = frozenset(self.docs)
+        self.ended = frozenset(docnum for docnum, doc in self.docs.items() if doc.ended)
+        self._groups = {docnum: doc.group for docnum, doc in self.docs.items()}
+        self._langs = {docnum: doc.lang for docnum, doc in self.docs.items()}
         self.facet_names = library.kinds.facet_names()
         self.languages = len({doc.lang for doc in self.docs.values()})
 
     def representatives(self, matched: Iterable[int], lang: str) -> dict[tuple[str, str], int]:
         """One matched docnum per translation group: the one in ``lang`` if it matched."""
         chosen: dict[tuple[str, str], int] = {}
-        docs = self.docs
+        groups, langs = self._groups, self._langs
         for docnum in sorted(matched):
-            doc = docs[docnum]
-            seen = chosen.get(doc.group)
-            if seen is None or (doc.lang == lang and docs[seen].lang != lang):
-                chosen[doc.group] = docnum
+            group = groups[docnum]
+            seen = chosen.get(group)
+            if seen is None:
+                chosen[group] = docnum
+            elif langs[docnum] == lang and langs[seen] != lang:
+                chosen[group] = docnum
         return chosen
 
     def facets(self, chosen: Mapping[tuple[str, str], int], request: Request):
@@ -100,6 +113,16 @@ class Visible:
         that pass every selected filter."""
         selected = request.selected()
         names = self.facet_names
+        if not any(value is not None for value in selected.values()):
+            # Nothing selected: every group is kept and counts for every facet, so all
+            # values are counted in one pass (the order each value is first met kept).
+            docs = self.docs
+            found = Counter(chain.from_iterable(docs[docnum].pairs
+                                                for docnum in chosen.values()))
+            by_name: dict[str, dict[str, int]] = {name: {} for name in names}
+            for (name, value), count in found.items():
+                by_name[name][value] = count
+            return by_name, set(chosen)
         counts: dict[str, Counter] = {name: Counter() for name in names}
         kept = set()
         for group, docnum in chosen.items():
