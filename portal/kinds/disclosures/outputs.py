@@ -16,20 +16,20 @@ from ...outputs import cached, serve
 from ...urls import absolute_url
 from ...views.common import lang, library, now
 from . import cap, feed, queries
-from .labels import ACTION, EXERCISE, FIELD, LEVEL, SEVERITY, TYPE, TYPE_PLURAL, VERDICT
+from .labels import EXERCISE, FIELD, LABELS, TYPE_PLURAL
 from .model import TYPES
 from .views import bp
 
 MEDIA_TYPES = feeds.MEDIA_TYPES
 CAP_TYPE = "application/cap+xml"
-LABELS = {"type": TYPE, "verdict": VERDICT, "severity": SEVERITY, "level": LEVEL,
-          "exercise": {"true": EXERCISE}, "field": FIELD, "action": ACTION}
+# The pages' names, and the exercise mark and field names as feed entries ask for them.
+FEED_LABELS = {**LABELS, "exercise": {"true": EXERCISE}, "field": FIELD}
 
 
 def label(kind: str, value: str) -> str:
     if kind == "hazard":
         return localized(library().site.hazards[value].names, g.lang)
-    return str(LABELS[kind][value])
+    return str(FEED_LABELS[kind][value])
 
 
 def _feed_urls(name: str, hazard: str | None):
