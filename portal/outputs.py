@@ -1,7 +1,8 @@
 """Feeds, CAP documents, the sitemap: built once per content state, never per request.
 
 Views ask :func:`cached` for an output; the first request of a state builds it
-(others asking at the same moment wait for that build). When content changes,
+(others asking at the same moment wait for that build), and answer with
+:func:`serve`. When content changes,
 the outputs a surge asks for first (``urgent`` warmers: the CAP index, the main
 feed) are built before the new library becomes visible, so the first request
 after a change finds them ready; the rest are built on a background thread
@@ -17,7 +18,7 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g
 
 from .statecache import StateCache
 from .threads import Thread
@@ -31,6 +32,22 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
     """The output ``key`` of the content state this request sees."""
     cache: StateCache = current_app.extensions["portal.outputs"]
     return cache.get(library().state(now()), key, build)
+
+
+def serve(body: bytes, mimetype: str, name: Hashable | None = None, *,
+          etag: str | None = None, modified: dt.datetime | None = None) -> Response:
+    """Output bytes as a response with a strong ETag (the bytes' digest unless given)
+    and, for a ``name``d output, the :func:`last_modified` of these bytes (or
+    ``modified``). Cache-Control, and 304 to a request whose condition matches, are
+    headers.py's, as for every page."""
+    etag = etag or hashlib.sha256(body).hexdigest()[:32]
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.set_etag(etag)
+    if modified is None and name is not None:
+        modified = last_modified(name, etag)
+    if modified is not None:
+        response.last_modified = modified
+    return response
 
 
 def warmer(app: Flask, warm: Callable[[], None], urgent: bool = False) -> None:

@@ -156,6 +156,12 @@ def refused(message: str, status: int = 403):
     return _page("desk/refused.html", status, message=message)
 
 
+@bp.errorhandler(workflow.Refused)
+def refusal(error: workflow.Refused):
+    """A check deep in a view (or in workflow) said no: the refusal page."""
+    return refused(str(error), error.status)
+
+
 def _db():
     return get_db().session()
 
@@ -433,15 +439,34 @@ def _live(lang: str, name: str, slug: str):
     return kind, path, text, digest, parsed
 
 
+def _live_for(found: User, action: str, lang: str, name: str, slug: str, refusal: str):
+    """(kind, path, text, digest, meta, department) of a published file, a 404 if there is
+    none, or ``refusal`` (403) unless ``found`` may ``action`` on its department."""
+    kind, path, text, digest, parsed = _live(lang, name, slug)
+    dept = department(kind.name, parsed.meta, owner_default())
+    if not may(found, action, dept):
+        raise workflow.Refused(refusal)
+    return kind, path, text, digest, parsed, dept
+
+
+def _draft_for(session, found: User, number: int, action: str = "view") -> Draft:
+    """Draft ``number``, a 404 if there is none, or a refusal (403) unless ``found`` may
+    ``action`` on its department."""
+    item = session.get(Draft, number)
+    if item is None:
+        abort(404)
+    if not may(found, action, item.issuer):
+        raise workflow.Refused(_("This draft belongs to another department."))
+    return item
+
+
 @bp.get("/edit/<lang>/<name>/<slug>")
 def edit(lang: str, name: str, slug: str):
     found, response = signed_in("compose")
     if response:
         return response
-    kind, path, text, digest, parsed = _live(lang, name, slug)
-    dept = department(kind.name, parsed.meta, owner_default())
-    if not may(found, "compose", dept):
-        return refused(_("This item belongs to another department."))
+    kind, path, text, digest, parsed, dept = _live_for(
+        found, "compose", lang, name, slug, _("This item belongs to another department."))
     subtype = str(parsed.meta.get(kind.subtype)) if kind.subtype else None
     values = compose.values_of_file(kind, parsed.meta, subtype)
     fields = compose.form_fields(kind, subtype, now(), values, dept, fresh=False)
@@ -456,10 +481,8 @@ def translate(lang: str, name: str, slug: str):
     to = request.args.get("to", "")
     if to not in store().languages() or to == lang:
         abort(400)
-    kind, path, text, digest, parsed = _live(lang, name, slug)
-    dept = department(kind.name, parsed.meta, owner_default())
-    if not may(found, "compose", dept):
-        return refused(_("This item belongs to another department."))
+    kind, path, text, digest, parsed, dept = _live_for(
+        found, "compose", lang, name, slug, _("This item belongs to another department."))
     subtype = str(parsed.meta.get(kind.subtype)) if kind.subtype else None
     target_text, target_digest = read_current(place().path(to, kind.name, slug))
     start = parsed
@@ -563,11 +586,7 @@ def draft(number: int):
     if response:
         return response
     with _db() as session:
-        item = session.get(Draft, number)
-        if item is None:
-            abort(404)
-        if item.issuer != found.issuer:
-            return refused(_("This draft belongs to another department."))
+        item = _draft_for(session, found, number)
         trail = audit.entries(session, path=item.path, draft_id=item.id, limit=100)
         names = _names(session, {item.author_id, item.editor_id})
     kind = _kind_or_404(item.kind)
@@ -594,11 +613,7 @@ def draft_edit(number: int):
     if response:
         return response
     with _db() as session:
-        item = session.get(Draft, number)
-        if item is None:
-            abort(404)
-    if not may(found, "compose", item.issuer):
-        return refused(_("This draft belongs to another department."))
+        item = _draft_for(session, found, number, "compose")
     if item.state not in ("draft", "returned"):
         return refused(_("This draft is waiting for review or published: it cannot be changed now."),
                        409)
@@ -615,29 +630,22 @@ def draft_action(number: int):
     if response:
         return response
     action = request.form.get("action", "")
-    try:
-        with _db() as session:
-            item = session.get(Draft, number)
-            if item is None:
-                abort(404)
-            if item.issuer != found.issuer:
-                raise workflow.Refused(_("This draft belongs to another department."))
-            if action == "submit":
-                workflow.submit(session, found, item, now())
-            elif action == "return":
-                workflow.send_back(session, found, item, request.form.get("comment", ""), now())
-            elif action in ("approve", "emergency"):
-                kind = _kind_or_404(item.kind)
-                fields = compose.form_fields(kind, item.subtype, now(), json.loads(item.values),
-                                             item.issuer, fresh=False)
-                checked = compose.check(library(), kinds(), store().image_hosts, item.path,
-                                        item.text, fields)
-                workflow.approve(session, place(), found, item, now(), checked,
-                                 emergency=action == "emergency")
-            else:
-                abort(400)
-    except workflow.Refused as error:
-        return refused(str(error), error.status)
+    with _db() as session:
+        item = _draft_for(session, found, number)
+        if action == "submit":
+            workflow.submit(session, found, item, now())
+        elif action == "return":
+            workflow.send_back(session, found, item, request.form.get("comment", ""), now())
+        elif action in ("approve", "emergency"):
+            kind = _kind_or_404(item.kind)
+            fields = compose.form_fields(kind, item.subtype, now(), json.loads(item.values),
+                                         item.issuer, fresh=False)
+            checked = compose.check(library(), kinds(), store().image_hosts, item.path,
+                                    item.text, fields)
+            workflow.approve(session, place(), found, item, now(), checked,
+                             emergency=action == "emergency")
+        else:
+            abort(400)
     return redirect(url_for("desk.draft", number=number), 303)
 
 
@@ -659,10 +667,8 @@ def place_status(lang: str, slug: str):
     found, response = signed_in("status")
     if response:
         return response
-    kind, path, text, digest, parsed = _live(lang, "places", slug)
-    dept = department(kind.name, parsed.meta, owner_default())
-    if not may(found, "status", dept):
-        return refused(_("This place belongs to another department."))
+    kind, path, text, digest, parsed, dept = _live_for(
+        found, "status", lang, "places", slug, _("This place belongs to another department."))
     statuses = _place_statuses(kind)
     to = request.values.get("to", "")
     if to not in statuses:
@@ -674,12 +680,9 @@ def place_status(lang: str, slug: str):
     rel = f"{lang}/places/{slug}.md"
     fields = compose.form_fields(kind, None, now(), {}, dept, fresh=False)
     checked = compose.check(library(), kinds(), store().image_hosts, rel, new_text, fields)
-    try:
-        with _db() as session:
-            workflow.change_status(session, place(), found, dept, lang, slug, new_text, checked,
-                                   now(), to)
-    except workflow.Refused as error:
-        return refused(str(error), error.status)
+    with _db() as session:
+        workflow.change_status(session, place(), found, dept, lang, slug, new_text, checked,
+                               now(), to)
     return redirect(url_for("desk.items", name="places", changed=slug), 303)
 
 

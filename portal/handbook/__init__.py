@@ -145,8 +145,7 @@ class Builder:
                 seconds = time.perf_counter() - started
                 os.replace(temporary, path)
                 self._prune(folder, lang, keep=path)
-        built = Built(state, pdf, '"' + hashlib.blake2b(pdf, digest_size=16).hexdigest() + '"',
-                      seconds)
+        built = Built(state, pdf, hashlib.blake2b(pdf, digest_size=16).hexdigest(), seconds)
         with self._lock:
             self.built[lang] = built
             self.failed.discard(lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 
 from ..headers import cache_control
-from ..outputs import last_modified
+from ..outputs import serve
 from ..views.common import lang, library, now
 from . import WAIT, bp, get_builder
 
@@ -23,10 +23,8 @@ def pdf():
         response.headers["Retry-After"] = "30"
         response.headers["Cache-Control"] = "no-store"
         return response
-    response = current_app.response_class(built.pdf, mimetype="application/pdf")
-    response.headers["ETag"] = built.etag
+    response = serve(built.pdf, "application/pdf", ("handbook", code), etag=built.etag)
     response.headers["Content-Disposition"] = f'inline; filename="handbook-{code}.pdf"'
-    response.last_modified = last_modified(("handbook", code), built.etag)
     # The newest content's handbook may be cached as pages are; an older one only briefly.
     response.headers["Cache-Control"] = (cache_control(current_app.config)
                                          if built.state == state else "public, max-age=30")

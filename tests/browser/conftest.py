@@ -6,6 +6,7 @@ tests are skipped, except on CI, where that would hide a broken set-up.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.conftest import CONTENT, Clock
 
 from .helpers import Page
 
+BUNDLED = Path(__file__).resolve().parents[2] / "content"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -102,18 +104,32 @@ def live_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def bundled_server(tmp_path_factory):
-    """The bundled content (content/), as `make run` serves it, at the real time."""
-    tmp = tmp_path_factory.mktemp("bundled-live")
-    app = prepare(create_app({
-        "TESTING": True, "CONTENT_DIR": str(Path(__file__).parents[2] / "content"),
-        "BUILD_DIR": str(tmp / "build"), "INDEX_DIR": str(tmp / "index"),
-        "RELOAD_INTERVAL": 0,
-    }))
-    server = LiveServer(app)
-    server.start()
-    yield server
-    server.stop()
+def bundled_server_at(tmp_path_factory):
+    """``bundled_server_at(when)``: the bundled content (content/), as `make run` serves
+    it, with the clock stopped at ``when`` (None: the real time); one server per time."""
+    servers: dict[dt.datetime | None, LiveServer] = {}
+
+    def serve(when: dt.datetime | None = None) -> LiveServer:
+        if when not in servers:
+            tmp = tmp_path_factory.mktemp("bundled-live")
+            config = {"TESTING": True, "CONTENT_DIR": str(BUNDLED),
+                      "BUILD_DIR": str(tmp / "build"), "INDEX_DIR": str(tmp / "index"),
+                      "RELOAD_INTERVAL": 0}
+            if when is not None:
+                config["CLOCK"] = Clock(when)
+            servers[when] = LiveServer(prepare(create_app(config)))
+            servers[when].start()
+        return servers[when]
+
+    yield serve
+    for server in servers.values():
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def bundled_server(bundled_server_at):
+    """The bundled content at the real time."""
+    return bundled_server_at()
 
 
 def _chrome(tmp_path_factory, name: str, *, javascript: bool = True) -> webdriver.Chrome:

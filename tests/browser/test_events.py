@@ -2,17 +2,11 @@
 alert is under way (so the drill notice is on every page): nothing wider than the
 screen, the notice calm and above the header, and axe-core finds nothing."""
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from portal import create_app, prepare
-from tests.conftest import Clock
-
-from .conftest import LiveServer
 from .helpers import LANGS, format_violations
 
-BUNDLED = Path(__file__).resolve().parents[2] / "content"
 # While the bundled district alert system test is under way.
 DURING_TEST = dt.datetime(2026, 12, 15, 10, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 PHONE = (360, 800)
@@ -22,16 +16,8 @@ PAGES = ["/{lang}/events/", "/{lang}/events/old-town-flood-drill-october",
 
 
 @pytest.fixture(scope="module")
-def events_server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("events-live")
-    app = prepare(create_app({
-        "TESTING": True, "CONTENT_DIR": str(BUNDLED), "BUILD_DIR": str(tmp / "build"),
-        "INDEX_DIR": str(tmp / "index"), "CLOCK": Clock(DURING_TEST), "RELOAD_INTERVAL": 0,
-    }))
-    server = LiveServer(app)
-    server.start()
-    yield server
-    server.stop()
+def events_server(bundled_server_at):
+    return bundled_server_at(DURING_TEST)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -6,20 +6,14 @@ import base64
 import datetime as dt
 import re
 import time
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
 from selenium.webdriver.support.ui import Select
 
-from portal import create_app, prepare
-from tests.conftest import Clock
-
-from .conftest import LiveServer
 from .helpers import LANGS, WIDTHS, Page, dump, format_violations, is_problem
 
-BUNDLED = Path(__file__).resolve().parents[2] / "content"
 # During the bundled cold wave warning (21 to 25 November): places show their age.
 DURING_COLD_WAVE = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 PAGES = {
@@ -31,16 +25,9 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def bundled_server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("places-live")
-    app = prepare(create_app({
-        "TESTING": True, "CONTENT_DIR": str(BUNDLED), "BUILD_DIR": str(tmp / "build"),
-        "INDEX_DIR": str(tmp / "index"), "CLOCK": Clock(DURING_COLD_WAVE),
-        "RELOAD_INTERVAL": 0}))
-    server = LiveServer(app)
-    server.start()
-    yield server
-    server.stop()
+def bundled_server(bundled_server_at):
+    """Here, the bundled content during the cold wave warning."""
+    return bundled_server_at(DURING_COLD_WAVE)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -3,33 +3,19 @@ force (the top-of-page line and the highlighted level included): no axe violatio
 nothing wider than the screen, and what residents should do at the level in force
 reachable from the top of the page."""
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from portal import create_app, prepare
-from tests.conftest import Clock
-
-from .conftest import LiveServer
 from .helpers import LANGS, format_violations
 
-BUNDLED = Path(__file__).resolve().parents[2] / "content"
 # While the bundled cold wave response (Level IV, from 30 November 09:00) is in force.
 WHEN = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 PHONE = (360, 800)
 
 
 @pytest.fixture(scope="module")
-def plans_server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("plans-live")
-    app = prepare(create_app({
-        "TESTING": True, "CONTENT_DIR": str(BUNDLED), "BUILD_DIR": str(tmp / "build"),
-        "INDEX_DIR": str(tmp / "index"), "CLOCK": Clock(WHEN), "RELOAD_INTERVAL": 0,
-    }))
-    server = LiveServer(app)
-    server.start()
-    yield server
-    server.stop()
+def plans_server(bundled_server_at):
+    return bundled_server_at(WHEN)
 
 
 def check_phone_page(page, url: str) -> None:

@@ -1,18 +1,14 @@
 """Visible names for the values officials write in a disclosure's front matter."""
 from flask_babel import lazy_gettext as _l
 
-TYPE = {
-    "announcement": _l("Announcement"),
-    "rumour-correction": _l("Rumour correction"),
-    "alert": _l("Alert"),
-    "response": _l("Emergency response"),
-}
-TYPE_PLURAL = {
-    "announcement": _l("Announcements"),
-    "rumour-correction": _l("Rumour corrections"),
-    "alert": _l("Alerts"),
-    "response": _l("Emergency responses"),
-}
+from ...labels import singular_and_plural
+
+TYPE, TYPE_PLURAL = singular_and_plural({
+    "announcement": (_l("Announcement"), _l("Announcements")),
+    "rumour-correction": (_l("Rumour correction"), _l("Rumour corrections")),
+    "alert": (_l("Alert"), _l("Alerts")),
+    "response": (_l("Emergency response"), _l("Emergency responses")),
+})
 VERDICT = {
     "false": _l("False"),
     "misleading": _l("Misleading"),
@@ -66,5 +62,5 @@ FIELD = {
     "area": _l("Area"), "expires": _l("Expires"),
 }
 LABELS = {"type": TYPE, "type_plural": TYPE_PLURAL, "verdict": VERDICT, "severity": SEVERITY,
-          "urgency": URGENCY, "certainty": CERTAINTY, "level": LEVEL, "action": ACTION, "exercise": EXERCISE,
-          "status": STATUS}
+          "urgency": URGENCY, "certainty": CERTAINTY, "level": LEVEL, "action": ACTION,
+          "exercise": EXERCISE, "status": STATUS}

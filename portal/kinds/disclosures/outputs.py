@@ -6,32 +6,30 @@ and link to fixed RFC 5005 archive pages, so the whole history stays reachable.
 """
 from __future__ import annotations
 
-import hashlib
-
 from flask import abort, current_app, g
 from flask_babel import gettext
 
 from ... import feeds
 from ...content import localized
 from ...i18n import language_name
-from ...outputs import cached, last_modified
+from ...outputs import cached, serve
 from ...urls import absolute_url
 from ...views.common import lang, library, now
 from . import cap, feed, queries
-from .labels import ACTION, EXERCISE, FIELD, LEVEL, SEVERITY, TYPE, TYPE_PLURAL, VERDICT
+from .labels import EXERCISE, FIELD, LABELS, TYPE_PLURAL
 from .model import TYPES
 from .views import bp
 
 MEDIA_TYPES = feeds.MEDIA_TYPES
 CAP_TYPE = "application/cap+xml"
-LABELS = {"type": TYPE, "verdict": VERDICT, "severity": SEVERITY, "level": LEVEL,
-          "exercise": {"true": EXERCISE}, "field": FIELD, "action": ACTION}
+# The pages' names, and the exercise mark and field names as feed entries ask for them.
+FEED_LABELS = {**LABELS, "exercise": {"true": EXERCISE}, "field": FIELD}
 
 
 def label(kind: str, value: str) -> str:
     if kind == "hazard":
         return localized(library().site.hazards[value].names, g.lang)
-    return str(LABELS[kind][value])
+    return str(FEED_LABELS[kind][value])
 
 
 def _feed_urls(name: str, hazard: str | None):
@@ -101,10 +99,8 @@ def _serve(name: str, fmt: str, type_=None, hazard=None, page=None):
                    lambda: build_feed(name, type_, hazard, page))
     if built is None:
         abort(404)
-    response = current_app.response_class(getattr(built, fmt), mimetype=MEDIA_TYPES[fmt])
-    response.set_etag(built.etag(fmt))
-    response.last_modified = last_modified(("feed", lang(), name, hazard, page, fmt),
-                                           built.etag(fmt))
+    response = serve(getattr(built, fmt), MEDIA_TYPES[fmt],
+                     ("feed", lang(), name, hazard, page, fmt))
     hub = current_app.config["WEBSUB_HUB"]
     if hub and page is None:
         current, _ = _feed_urls(name, hazard)
@@ -169,10 +165,7 @@ def cap_document(slug: str):
     if built is None:
         abort(404)
     body, sent = built
-    response = current_app.response_class(body, mimetype=CAP_TYPE)
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    response.last_modified = last_modified(("cap", slug), response.get_etag()[0])
-    return response
+    return serve(body, CAP_TYPE, ("cap", slug))
 
 
 def build_cap_index():
@@ -193,10 +186,7 @@ def build_cap_index():
 @bp.get("/feeds/cap.atom")
 def cap_index():
     built = cached(("cap-index", lang()), build_cap_index)
-    response = current_app.response_class(built.atom, mimetype="application/atom+xml")
-    response.set_etag(built.etag("atom"))
-    response.last_modified = last_modified(("cap-index", lang()), built.etag("atom"))
-    return response
+    return serve(built.atom, MEDIA_TYPES["atom"], ("cap-index", lang()))
 
 
 def warm_first() -> None:

@@ -1,18 +1,14 @@
 """Visible names for the values officials write in an event's front matter."""
 from flask_babel import lazy_gettext as _l
 
-EVENT_TYPE = {
-    "drill": _l("Drill"),
-    "training": _l("Training"),
-    "education": _l("Public education"),
-    "test-alert": _l("Test alert"),
-}
-EVENT_TYPE_PLURAL = {
-    "drill": _l("Drills"),
-    "training": _l("Training sessions"),
-    "education": _l("Public education events"),
-    "test-alert": _l("Test alerts"),
-}
+from ...labels import singular_and_plural
+
+EVENT_TYPE, EVENT_TYPE_PLURAL = singular_and_plural({
+    "drill": (_l("Drill"), _l("Drills")),
+    "training": (_l("Training"), _l("Training sessions")),
+    "education": (_l("Public education"), _l("Public education events")),
+    "test-alert": (_l("Test alert"), _l("Test alerts")),
+})
 # Where an event stands now, as a short tag.
 EVENT_STATE = {
     "upcoming": _l("Upcoming"),

@@ -2,14 +2,12 @@
 test alerts' CAP documents: built once per content state (portal/outputs.py)."""
 from __future__ import annotations
 
-import hashlib
-
 from flask import abort, current_app
 from flask_babel import gettext
 
 from ... import feeds
 from ...content import localized
-from ...outputs import cached, last_modified
+from ...outputs import cached, serve
 from ...store import get_store
 from ...urls import absolute_url
 from ...views.common import lang, library, now
@@ -84,10 +82,7 @@ def build_calendar(slug: str | None):
 def _calendar_response(key, built):
     if built is None:
         abort(404)
-    response = current_app.response_class(built.body, mimetype=calendar.MEDIA_TYPE)
-    response.set_etag(built.etag)
-    response.last_modified = last_modified(key, built.etag)
-    return response
+    return serve(built.body, calendar.MEDIA_TYPE, key)
 
 
 @bp.get("/events.ics")
@@ -123,10 +118,7 @@ def build_feed():
 @bp.get("/feeds/events.<any(atom, rss, json):fmt>")
 def feed_events(fmt: str):
     built = cached(("events-feed", lang()), build_feed)
-    response = current_app.response_class(getattr(built, fmt), mimetype=feeds.MEDIA_TYPES[fmt])
-    response.set_etag(built.etag(fmt))
-    response.last_modified = last_modified(("events-feed", lang(), fmt), built.etag(fmt))
-    return response
+    return serve(getattr(built, fmt), feeds.MEDIA_TYPES[fmt], ("events-feed", lang(), fmt))
 
 
 def build_cap(slug: str):
@@ -148,10 +140,7 @@ def cap_document(slug: str):
     if built is None:
         abort(404)
     body, sent = built
-    response = current_app.response_class(body, mimetype=CAP_TYPE)
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    response.last_modified = last_modified(("events.cap", slug), response.get_etag()[0])
-    return response
+    return serve(body, CAP_TYPE, ("events.cap", slug))
 
 
 def warm() -> None:

@@ -6,7 +6,6 @@ ETags and the site's Cache-Control, so relief agencies and map apps can poll the
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
@@ -18,7 +17,7 @@ from markupsafe import Markup
 
 from ... import feeds
 from ...content import localized
-from ...outputs import cached
+from ...outputs import cached, serve
 from ...urls import absolute_url
 from ...views.common import choice_arg, lang, library, now
 from . import queries
@@ -92,21 +91,15 @@ def build_csv() -> bytes:
     return out.getvalue().encode()
 
 
-def _respond(body: bytes, content_type: str):
-    response = current_app.response_class(body, content_type=content_type)
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    return response
-
-
 @bp.get("/places.geojson")
 def geojson():
-    return _respond(cached(("places-geojson", lang()), build_geojson),
-                    f"{GEOJSON_TYPE}; charset=utf-8")
+    return serve(cached(("places-geojson", lang()), build_geojson),
+                 f"{GEOJSON_TYPE}; charset=utf-8")
 
 
 @bp.get("/places.csv")
 def csv_file():
-    response = _respond(cached(("places-csv", lang()), build_csv), "text/csv; charset=utf-8")
+    response = serve(cached(("places-csv", lang()), build_csv), "text/csv")
     response.headers["Content-Disposition"] = f'inline; filename="places-{lang()}.csv"'
     return response
 
@@ -121,7 +114,7 @@ def map_image():
                                       site=localized(library().site.names, lang())),
                        highlight_area=chosen["area"], standalone=True).encode()
     body = cached(("places-map", lang(), *chosen.values()), build)
-    return _respond(body, "image/svg+xml; charset=utf-8")
+    return serve(body, "image/svg+xml")
 
 
 def entry(place: Place) -> feeds.Entry:
@@ -161,10 +154,7 @@ def build_feed():
 @bp.get("/feeds/places.atom")
 def feed():
     built = cached(("places-feed", lang()), build_feed)
-    response = current_app.response_class(built.atom, mimetype="application/atom+xml")
-    response.last_modified = built.updated
-    response.set_etag(built.etag("atom"))
-    return response
+    return serve(built.atom, feeds.MEDIA_TYPES["atom"], modified=built.updated)
 
 
 @bp.get("/places/print")
