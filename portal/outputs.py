@@ -35,18 +35,15 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
 
 
 def serve(body: bytes, mimetype: str, name: Hashable | None = None, *,
-          etag: str | None = None, modified: dt.datetime | None = None) -> Response:
+          etag: str | None = None) -> Response:
     """Output bytes as a response with a strong ETag (the bytes' digest unless given)
-    and, for a ``name``d output, the :func:`last_modified` of these bytes (or
-    ``modified``). Cache-Control, and 304 to a request whose condition matches, are
-    headers.py's, as for every page."""
+    and, for a ``name``d output, the :func:`last_modified` of these bytes. Cache-Control,
+    and 304 to a request whose condition matches, are headers.py's, as for every page."""
     etag = etag or hashlib.sha256(body).hexdigest()[:32]
     response = current_app.response_class(body, mimetype=mimetype)
     response.set_etag(etag)
-    if modified is None and name is not None:
-        modified = last_modified(name, etag)
-    if modified is not None:
-        response.last_modified = modified
+    if name is not None:
+        response.last_modified = last_modified(name, etag)
     return response
 
 

@@ -154,7 +154,8 @@ def build_feed():
 @bp.get("/feeds/places.atom")
 def feed():
     built = cached(("places-feed", lang()), build_feed)
-    return serve(built.atom, feeds.MEDIA_TYPES["atom"], modified=built.updated)
+    # Last-Modified moves with the bytes (a status note can change without its time).
+    return serve(built.atom, feeds.MEDIA_TYPES["atom"], ("places-feed", lang()))
 
 
 @bp.get("/places/print")
