@@ -58,7 +58,7 @@ def fingerprint(store: ContentStore) -> str:
 
 class Watcher:
     def __init__(self, store: ContentStore, interval: float, settle: float, mode: str = "poll",
-                 coordination_dir: str | Path | None = None, scan: float = 10.0):
+                 coordination_dir: str | Path | None = None, scan: float = 30.0):
         self.store, self.interval, self.settle, self.mode = store, interval, settle, mode
         self.scan = scan
         self.pid: int | None = None

@@ -98,7 +98,7 @@ SETTINGS: tuple[Setting, ...] = (
             "how the one watcher per machine notices changes: `events` (inotify, with a full "
             "look every `PORTAL_RELOAD_SCAN` seconds) or `poll`"),
     Setting("RELOAD_INTERVAL", float, 0.5, "seconds between polls (0 turns live reload off)"),
-    Setting("RELOAD_SCAN", float, 10.0,
+    Setting("RELOAD_SCAN", float, 30.0,
             "in `events` mode, seconds between full looks at the tree all the same"),
     Setting("RELOAD_SETTLE", float, 0.3,
             "seconds the tree must stay still before a change is published"),
