@@ -202,3 +202,45 @@ def test_a_build_runs_in_another_process_and_one_past_its_time_is_stopped(tmp_pa
         os.kill(child, 0)  # stopped and reaped
     assert not list((tmp_path / "build" / "handbook").glob("zh-*.pdf"))
     assert builder.build("en") is built  # the English one still there
+
+
+def test_a_build_does_not_outlive_its_worker(tmp_path):
+    """A worker killed (or recycled) during a build takes the build's process with it."""
+    import multiprocessing
+    import os
+    import signal
+    renderers = tmp_path / "renderers"
+
+    def worker():
+        from portal import create_app
+        from portal.handbook import Builder
+
+        def render(self, lang, library, when):
+            renderers.write_text(str(os.getpid()))
+            time.sleep(120)
+
+        Builder._render = render
+        shutil.copytree(BUNDLED, tmp_path / "content")
+        app = create_app({
+            "TESTING": True, "CONTENT_DIR": str(tmp_path / "content"),
+            "BUILD_DIR": str(tmp_path / "build"), "INDEX_DIR": str(tmp_path / "index"),
+            "RELOAD_INTERVAL": 0, "DATABASE_URL": f"sqlite:///{tmp_path}/portal.db"})
+        app.extensions["portal.handbook"].build("en")
+
+    process = multiprocessing.get_context("fork").Process(target=worker)
+    process.start()
+    deadline = time.monotonic() + 60
+    while not renderers.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    child = int(renderers.read_text())
+    os.kill(process.pid, signal.SIGKILL)
+    process.join(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)

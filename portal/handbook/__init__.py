@@ -164,10 +164,12 @@ class Builder:
         fork, waitpid, sleep = _original(os, "fork"), _original(os, "waitpid"), \
             _original(time, "sleep")
         timeout = float(self.app.config.get("HANDBOOK_TIMEOUT", TIMEOUT))
+        parent = os.getpid()
         pid = fork()
         if pid == 0:  # the child: render, write, and leave without running the parent's exit
             status = 1
             try:
+                _die_with_parent(parent)
                 os.nice(19)
                 target.write_bytes(self._render(lang, library, when))
                 status = 0
@@ -207,6 +209,19 @@ class Builder:
                     stale.unlink()
                 except OSError:
                     pass
+
+
+def _die_with_parent(parent: int) -> None:
+    """Be killed when the thread that forked us ends (the worker stopped, recycled or
+    killed), so no build outlives its server."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the timeout still bounds it
+        pass
+    if os.getppid() != parent:  # the parent was gone before we asked
+        os._exit(1)
 
 
 def preload() -> None:
