@@ -8,9 +8,14 @@ same security headers as the app's, a charset, and nothing of the request.
 from __future__ import annotations
 
 import html
+import os
 import socket
 
+import gevent
+
 from gunicorn import util
+from gevent.server import StreamServer
+from gunicorn.workers import ggevent
 from gunicorn.workers.ggevent import GeventWorker
 
 from .headers import SECURITY_HEADERS
@@ -34,6 +39,25 @@ def write_error(sock, status_int: int, reason: str, mesg: str) -> None:
     util.write_nonblock(sock, error_answer(status_int, reason))
 
 
+# Connections a worker takes from the listening socket at each look. gunicorn takes one
+# when there are several workers (to spread connections between them), but a look
+# comes once per turn of a busy event loop: when a surge opened hundreds of
+# connections at once, the last ones waited seconds to be taken, and timed out.
+ACCEPT = int(os.environ.get("PORTAL_ACCEPT_BATCH", 16))
+
+
+class _Server(StreamServer):
+    _max_accept = ACCEPT
+
+    @property
+    def max_accept(self) -> int:
+        return self._max_accept
+
+    @max_accept.setter
+    def max_accept(self, value: int) -> None:
+        self._max_accept = max(value, ACCEPT)
+
+
 class Worker(GeventWorker):
     def patch(self):
         # Sockets, select and sleep cooperate with the event loop; threads stay real
@@ -55,6 +79,19 @@ class Worker(GeventWorker):
         # client that never reads the answer). The base class would block forever.
         client.settimeout(self.cfg.timeout)
         super(GeventWorker, self).handle(listener, client, addr)
+
+    def handle_request(self, listener_name, req, sock, addr):
+        # A keep-alive client whose next request is already waiting would otherwise be
+        # served again and again without the worker looking at anyone else: the event
+        # loop switches only when a socket would block. Under a surge that left some
+        # connections unanswered for seconds while others got sub-millisecond answers.
+        # Yielding first puts this connection behind every other one that is ready.
+        gevent.sleep(0)
+        return super().handle_request(listener_name, req, sock, addr)
+
+    def run(self):
+        ggevent.StreamServer = _Server  # what gunicorn's run() builds its servers with
+        super().run()
 
     def init_process(self):
         # gunicorn's handle_error writes its answers through util.write_error, and
