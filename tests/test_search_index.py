@@ -10,8 +10,9 @@ from pathlib import Path
 from portal import create_app
 from portal.cli import index_command
 from portal.kinds import load
-from portal.search import Request, Search, build_index, current, ensure_index, generation_dir, \
-    prepare
+from portal.search import Request, Search, SearchIndex, build_index, current, ensure_index, \
+    generation_dir, prepare
+from portal.search.manifest import problem
 from tests.conftest import CONTENT, NOW, write
 
 BIN = Path(sys.executable).parent
@@ -176,7 +177,8 @@ def test_scheduled_items_need_no_rebuild(tmp_path):
 def test_a_few_changes_update_a_copy_of_the_current_generation(tmp_path, content_dir):
     index_dir = tmp_path / "index"
     built = []
-    first = build_index(load(content_dir), index_dir, on_built=lambda n, s: built.append(n))
+    before = load(content_dir)
+    first = build_index(before, index_dir, on_built=lambda n, s: built.append(n))
     write(content_dir / "en/guides/ferry-safety.md", GUIDE)
     flood = content_dir / "en/guides/flood-safety.md"
     flood.write_text(flood.read_text().replace("Turn around, don't drown.", "Kayaks capsize."))
@@ -194,6 +196,18 @@ def test_a_few_changes_update_a_copy_of_the_current_generation(tmp_path, content
     vocabulary = search.index_for(library).vocabulary
     assert vocabulary.nearest("kayacs") == "kayaks" and "drown" not in vocabulary.counts
     assert search.index_for(library).path == second
+    # The new generation shares the unchanged files with the served one (links, not
+    # copies), and the served one is exactly as it was: whole, answering as before.
+    shared = [p.name for p in first.iterdir()
+              if (second / p.name).exists() and os.path.samestat(p.stat(), (second / p.name).stat())]
+    assert any(name.endswith(".seg") for name in shared), shared
+    assert problem(first) is None and problem(second) is None
+    served = SearchIndex(first)
+    try:
+        assert [hit.slug for hit in served.search(before, "en", NOW, Request('"turn around"')).hits] \
+            == ["flood-safety"]
+    finally:
+        served.close()
 
 
 def test_many_changes_are_written_afresh(tmp_path, content_dir, monkeypatch):

@@ -25,6 +25,7 @@ import dataclasses
 import hashlib
 import os
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
@@ -227,16 +228,24 @@ def _check_links(items: dict[str, Item], sources: dict, kinds: Registry,
     Of two files with one slug, the one already published keeps it, or else
     (a first load, `portal check`) the one modified first. An item whose
     link is broken serves its last good version, or else without the broken link."""
-    owners: dict[tuple[str, str, str], str] = {}
-    for rel, item in sorted(items.items(), key=lambda pair: _seniority(pair, previous, ages)):
-        key = (item.lang, item.section, item.slug)
-        if key in owners:
-            yield ContentError(rel, 1, "slug", f"duplicate slug {item.slug!r}: "
-                               f"{owners[key]} already uses it; rename this file")
-            del items[rel]
-            sources.pop(rel, None)
-            continue
-        owners[key] = rel
+    def seniority(rel: str):
+        return _seniority((rel, items[rel]), previous, ages)
+
+    # Only the files that share a slug are ranked: sorting all 10,000 on every
+    # publication cost a third of a second.
+    claims: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for rel, item in items.items():
+        claims[item.lang, item.section, item.slug].append(rel)
+    losers = []
+    for rels in claims.values():
+        if len(rels) > 1:
+            owner, *rest = sorted(rels, key=seniority)
+            losers += [(rel, owner) for rel in rest]
+    for rel, owner in sorted(losers, key=lambda pair: seniority(pair[0])):
+        yield ContentError(rel, 1, "slug", f"duplicate slug {items[rel].slug!r}: "
+                           f"{owner} already uses it; rename this file")
+        del items[rel]
+        sources.pop(rel, None)
     by_key = {(i.lang, i.section, i.slug): i for i in items.values()}
     languages = sorted({i.lang for i in items.values()})
 

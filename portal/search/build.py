@@ -114,7 +114,7 @@ def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
         if not is_complete(target):
             started = time.perf_counter()
             base = current(root)
-            if base is not None and problem(base) is not None:
+            if base is not None and problem(base, reuse=True) is not None:
                 base = None  # a damaged generation is no base for the next
             tmp = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
             try:
@@ -128,7 +128,7 @@ def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
                     shutil.rmtree(tmp)
                     tmp.mkdir()
                     count = write(library, tmp)
-                write_manifest(tmp)
+                write_manifest(tmp, base)
                 (tmp / READY).write_text(library.generation, encoding="utf-8")
                 if target.exists():  # an incomplete leftover of a crash
                     shutil.rmtree(target)

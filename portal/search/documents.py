@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -133,8 +134,14 @@ def update(library: Library, base: Path, path: Path) -> int | None:
     fresh = [key for key, value in new.items() if old.get(key) != value]
     if len(stale) + len(fresh) > min(UPDATE_LIMIT, max(20, len(new) // 4)):
         return None
-    shutil.copytree(base, path, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("READY", "RETIRED", "*WRITELOCK"))
+    # whoosh never writes a file it has written once (a commit adds segment files and a
+    # new table of contents, deletions live in that table): the new generation shares
+    # the previous one's files as hard links, rather than copying 50 MB per publication
+    # and holding two copies of them in the page cache. What is rewritten here (the
+    # sidecars, the manifest) is written to a new file and renamed over its link.
+    shutil.copytree(base, path, dirs_exist_ok=True, copy_function=_link,
+                    ignore=shutil.ignore_patterns("READY", "RETIRED", "*WRITELOCK", "MANIFEST*",
+                                                  VOCABULARY, FINGERPRINTS))
     ix = index.open_dir(str(path))
     with ix.searcher() as searcher:
         for key in stale:
@@ -162,10 +169,19 @@ def _write(ix, library: Library, items, vocabulary: Counter, delete=(), **option
     ix.close()
 
 
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a filesystem without hard links
+        shutil.copy2(source, target)
+
+
 def _sidecars(path: Path, fingerprints: dict[str, str], vocabulary: Counter) -> None:
     # Spelling needs unstemmed words and how common each is: a file beside the
     # index costs far less to build than a whoosh field would.
-    with open(path / VOCABULARY, "w", encoding="utf-8") as handle:
-        json.dump(dict(vocabulary.most_common()), handle, ensure_ascii=False)
-    with open(path / FINGERPRINTS, "w", encoding="utf-8") as handle:
-        json.dump(fingerprints, handle)
+    for name, value, ascii_only in ((VOCABULARY, dict(vocabulary.most_common()), False),
+                                    (FINGERPRINTS, fingerprints, True)):
+        tmp = path / f".{name}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(value, handle, ensure_ascii=ascii_only)
+        os.replace(tmp, path / name)

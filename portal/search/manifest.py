@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
 from pathlib import Path
 
 MANIFEST = "MANIFEST"
 # Markers and whoosh's lock file change after the build; they are not the index.
-UNLISTED = ("READY", "RETIRED", MANIFEST)
+UNLISTED = ("READY", "RETIRED", MANIFEST, MANIFEST + ".tmp")
 
 
 class BrokenIndex(Exception):
@@ -30,13 +32,47 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def write_manifest(path: Path) -> None:
-    files = {p.name: [p.stat().st_size, _digest(p)] for p in _listed(path)}
-    (path / MANIFEST).write_text(json.dumps(files, sort_keys=True), encoding="utf-8")
+def _stamp(info: os.stat_result) -> tuple[int, int, int, int]:
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
 
-def problem(path: Path) -> str | None:
-    """What is wrong with the generation in ``path``, or None when it is whole."""
+# Files this process has read whole and found to match a manifest: (device, inode,
+# size, mtime) -> digest. A generation updated from the previous one shares most of
+# its files with it (hard links, see documents.update), and each worker opening it
+# would otherwise read every one of them again.
+_checked: dict[tuple[int, int, int, int], str] = {}
+_checked_lock = threading.Lock()
+
+
+def write_manifest(path: Path, base: Path | None = None) -> None:
+    """The manifest of ``path``; a file that is ``base``'s own (the same inode, linked)
+    takes its digest from ``base``'s manifest rather than being read again."""
+    known: dict[str, list] = {}
+    if base is not None:
+        try:
+            known = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+    files = {}
+    for file in _listed(path):
+        info = file.stat()
+        found = known.get(file.name)
+        try:
+            same = found is not None and found[0] == info.st_size and \
+                os.path.samestat(info, (base / file.name).stat())
+        except OSError:
+            same = False
+        files[file.name] = [info.st_size, found[1] if same else _digest(file)]
+    tmp = path / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(files, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path / MANIFEST)
+
+
+def problem(path: Path, reuse: bool = False) -> str | None:
+    """What is wrong with the generation in ``path``, or None when it is whole.
+
+    ``reuse``: a file this process already found whole, unchanged since (same inode,
+    size and time), is not read again."""
     try:
         ready = (path / "READY").read_text(encoding="utf-8").strip()
         if not ready or not path.name.endswith("-" + ready):
@@ -48,17 +84,26 @@ def problem(path: Path) -> str | None:
             file = path / name
             if file.parent != path:
                 return f"{MANIFEST} names {name!r} outside the generation"
-            if file.stat().st_size != size:
-                return f"{name} has {file.stat().st_size} bytes, not {size}"
+            info = file.stat()
+            if info.st_size != size:
+                return f"{name} has {info.st_size} bytes, not {size}"
+            stamp = _stamp(info)
+            if reuse and _checked.get(stamp) == digest:
+                continue
             if _digest(file) != digest:
                 return f"{name} has changed since it was written"
+            with _checked_lock:
+                if len(_checked) > 10_000:  # years of publications: start again
+                    _checked.clear()
+                _checked[stamp] = digest
     except (OSError, ValueError, TypeError) as exc:  # missing, unreadable or garbled
         return f"{type(exc).__name__}: {exc}"
     return None
 
 
 def verify(path: Path) -> None:
-    """Raise :class:`BrokenIndex` unless the generation in ``path`` is whole."""
-    found = problem(path)
+    """Raise :class:`BrokenIndex` unless the generation in ``path`` is whole (files this
+    process found whole before, and unchanged since, are not read again)."""
+    found = problem(path, reuse=True)
     if found is not None:
         raise BrokenIndex(f"{path.name}: {found}")
