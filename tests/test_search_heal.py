@@ -39,7 +39,9 @@ def assert_results(response):
 
 
 def segment(path: Path) -> Path:
-    return next(path.glob("*.seg"))
+    """The biggest file of the index's segment (its postings)."""
+    return max((p for p in path.iterdir() if p.name.startswith("MAIN_") and p.is_file()),
+               key=lambda p: p.stat().st_size)
 
 
 def garble_toc(path):

@@ -49,6 +49,7 @@ class Library:
         self._moments = sorted({moment for item in self._by_key.values()
                                 for moment in kinds[item.section].moments(item)})
         self._memo: dict[tuple, object] = {}
+        self._last_state: tuple[object, tuple[str, int]] = (None, ("", 0))
         self._memo_lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -64,7 +65,12 @@ class Library:
         """Changes whenever the public content does: on a new generation, and when
         ``now`` passes a moment a kind named (a scheduled publication, an expiry).
         Keys every cache of outputs."""
-        return self.generation, bisect.bisect_right(self._moments, now)
+        last = self._last_state
+        if last[0] is now:  # one request, or one search, asks for each item in turn
+            return last[1]
+        state = self.generation, bisect.bisect_right(self._moments, now)
+        self._last_state = (now, state)
+        return state
 
     def memo(self, key: Hashable, now: dt.datetime, compute: Callable[[], T]) -> T:
         """``compute()`` once per public state of this library, kept with it."""

@@ -131,7 +131,7 @@ class Search:
                 return self._open
             was = identity(path)
             try:
-                fresh = SearchIndex(path)
+                fresh = SearchIndex(path, known=self._open)
             except Exception:
                 log.exception("search: %s cannot be opened", path.name)
                 fresh = None

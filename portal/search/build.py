@@ -3,7 +3,7 @@
 Layout of the index directory::
 
     CURRENT            name of the newest generation built (written with os.replace)
-    v3-<generation>/   one complete whoosh index, never written after READY appears,
+    v4-<generation>/   one complete whoosh index, never written after READY appears,
                        with the documents' fingerprints, the spelling vocabulary and
                        the MANIFEST of its files' sizes and digests
     .build-*/          an index being built; renamed into place when complete
@@ -38,7 +38,7 @@ from .manifest import problem, write_manifest
 log = logging.getLogger(__name__)
 
 # Bump when analysis or the schema changes: an old index then no longer matches.
-VERSION = "v3"
+VERSION = "v4"
 POINTER = "CURRENT"
 READY = "READY"
 RETIRED = "RETIRED"

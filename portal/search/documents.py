@@ -154,7 +154,8 @@ def update(library: Library, base: Path, path: Path) -> int | None:
 
 def _write(ix, library: Library, items, vocabulary: Counter, delete=(), **options) -> None:
     """Delete the ``delete`` keys, add ``items`` and count their words, in one commit."""
-    writer = ix.writer(**options)
+    # One file per part of a segment, each mapped by the readers (storage.py).
+    writer = ix.writer(compound=False, **options)
     try:
         for key in delete:
             writer.delete_by_term("key", key)

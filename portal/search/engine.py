@@ -9,7 +9,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from whoosh import index
 from whoosh.collectors import TimeLimit
 from whoosh.searching import Searcher
 
@@ -22,6 +21,7 @@ from .matching import Matching, rank
 from .query import Parsed, parse, to_query
 from .results import Hit, Request, Results, Visible
 from .spelling import Vocabulary
+from .storage import MappedStorage
 from .text import leading, snippet
 
 # Matching and ranking stop when this is spent; the page then shows what was found.
@@ -37,21 +37,21 @@ class SearchIndex:
     borrows one from a small pool.
     """
 
-    def __init__(self, path: Path, cache_size: int = 2048):
+    def __init__(self, path: Path, cache_size: int = 2048, known: SearchIndex | None = None):
         self.path = path
         self.name = path.name
         self.identity = identity(path)
         # A damaged file may still open and answer wrongly: check before trusting it.
         verify(path)
         self.generation = (path / READY).read_text(encoding="utf-8").strip()
-        self._ix = index.open_dir(str(path), readonly=True)
+        self._ix = MappedStorage(str(path)).open_index()
         self._pool: list[Searcher] = []
         self._closed = False
         self._lock = threading.Lock()
         # Answers of the current and the previous content state (a new library and
         # the requests still finishing on the old one).
         self.cache: StateCache[Results] = StateCache(cache_size)
-        self._visible: StateCache[Visible] = StateCache(8, states=8)
+        self._visible: StateCache[Visible] = StateCache(2)
         self.matching = Matching()
         self.vocabulary = Vocabulary.load(path / VOCABULARY)
         with self._searcher() as searcher:
@@ -61,6 +61,9 @@ class SearchIndex:
             deleted = set(reader.all_doc_ids()) ^ set(range(len(keys))) \
                 if reader.has_deletions() else set()
         self.docnums = {key: n for n, key in enumerate(keys) if n not in deleted}
+        # Per item, what searches need of it (Visible); an index opened after a
+        # publication starts from the previous one's.
+        self.known: dict = known.known if known is not None else {}
 
     def __len__(self) -> int:
         return len(self.docnums)
@@ -89,8 +92,11 @@ class SearchIndex:
                 searcher.close()
 
     def visible(self, library: Library, now: dt.datetime) -> Visible:
-        return self._visible.get(library.state(now), "visible",
-                                 lambda: Visible(library, now, self.docnums))
+        def compute() -> Visible:
+            found = Visible(library, now, self.docnums, self.known)
+            self.known = found.known
+            return found
+        return self._visible.get(library.state(now), "visible", compute)
 
     def search(self, library: Library, lang: str, now: dt.datetime, request: Request) -> Results:
         parsed = parse(request.q)

@@ -56,18 +56,18 @@ class Results:
 
 @dataclass(frozen=True)
 class Doc:
-    """What results need of one indexed document, without touching the index."""
+    """What results need of one indexed document, without touching the index. The
+    same for as long as its item is: kept from one content state to the next."""
     key: str
     lang: str
     group: tuple[str, str]  # translations share it
     values: Mapping[str, tuple[str, ...]]  # facet -> values
-    ended: bool = False  # no longer current (its kind says): ranked after current ones
     pairs: tuple[tuple[str, str], ...] = ()  # (facet, value) of every value, in order
 
     @classmethod
-    def of(cls, key: str, lang: str, group: tuple[str, str],
-           values: Mapping[str, tuple[str, ...]], ended: bool) -> Doc:
-        return cls(key, lang, group, values, ended,
+    def of(cls, library: Library, item) -> Doc:
+        values = dict(facet_values(library, item))
+        return cls(item_key(item), item.lang, (item.section, item.group), values,
                    tuple((name, value) for name, found in values.items() for value in found))
 
 
@@ -75,21 +75,32 @@ class Visible:
     """The documents public at one moment of one library, by docnum.
 
     Built once per :meth:`Library.state`, so a scheduled disclosure becomes
-    searchable at its time without rebuilding the index.
+    searchable at its time without rebuilding the index. ``known`` is what an
+    earlier state worked out per item (id -> (item, Doc)): after a publication only
+    the changed items are worked out again, not all 10,000.
     """
 
-    def __init__(self, library: Library, now: dt.datetime, docnums: Mapping[str, int]):
+    def __init__(self, library: Library, now: dt.datetime, docnums: Mapping[str, int],
+                 known: Mapping[int, tuple[object, Doc]] | None = None):
         self.docs: dict[int, Doc] = {}
+        self.known: dict[int, tuple[object, Doc]] = {}
+        known = known or {}
+        ended = set()
+        kinds = library.kinds
         for item in library.all():
-            docnum = docnums.get(item_key(item))
+            seen = known.get(id(item))
+            doc = seen[1] if seen is not None and seen[0] is item else Doc.of(library, item)
+            self.known[id(item)] = (item, doc)
+            docnum = docnums.get(doc.key)
             if docnum is None or not item.is_public(now):
                 continue
-            ended = library.kinds[item.section].ended
-            self.docs[docnum] = Doc.of(item_key(item), item.lang, (item.section, item.group),
-                                       dict(facet_values(library, item)),
-                                       bool(ended and ended(library, item, now)))
+            self.docs[docnum] = doc
+            has_ended = kinds[item.section].ended
+            if has_ended and has_ended(library, item, now):
+                ended.add(docnum)
         self.allowed = frozenset(self.docs)
-        self.ended = frozenset(docnum for docnum, doc in self.docs.items() if doc.ended)
+        # No longer current (its kind says): ranked after current ones.
+        self.ended = frozenset(ended)
         self._groups = {docnum: doc.group for docnum, doc in self.docs.items()}
         self._langs = {docnum: doc.lang for docnum, doc in self.docs.items()}
         self.facet_names = library.kinds.facet_names()
