@@ -7,6 +7,7 @@ memory.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Sequence
 import dataclasses
@@ -111,10 +112,12 @@ def build(spec: FeedSpec, entries: Sequence[Entry], office: str) -> Built:
     return Built(atom, rss, updated, json_feed(spec, entries, office))
 
 
+@functools.lru_cache(maxsize=512)
 def absolute_links(content: str, page_url: str) -> str:
     """``content`` with every link and image address made absolute against the page it
     is shown on: feed readers and republishers show entries away from this site, where
-    /en/guides/... (or #section) leads nowhere."""
+    /en/guides/... (or #section) leads nowhere. Kept for the entries of the last few
+    feeds built: after a publication the feeds are built again with one new entry."""
     if not content or not re.search(r"""(?:href|src)\s*=\s*["']?(?![a-z][a-z0-9+.-]*:)""",
                                     content, re.I):
         return content

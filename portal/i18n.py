@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def current_lang() -> str:
     return request.accept_languages.best_match(languages()) or current_app.config["DEFAULT_LANG"]
 
 
+@functools.lru_cache(maxsize=256)
 def language_name(code: str, in_lang: str | None = None) -> str:
     """A language's own name for itself (中文 for zh, for the language switcher), or
     its name in ``in_lang`` (英语 for en in Chinese text)."""
