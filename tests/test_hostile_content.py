@@ -642,7 +642,16 @@ def test_gunicorn_keeps_serving_the_last_good_version_through_every_case(tmp_pat
             assert b"/" not in body and b"SECRET" not in body and b"earthquake" not in body
         for rel, title in kept.items():
             assert serves(server.port, url_of(rel), title), (rel, title)
-        seen = by_worker(server.port, pids, page, shows(V2_TITLE))
+        # Every worker serves v2. Which worker takes a new connection is the kernel's
+        # choice (a worker busy for a moment takes none), so ask until both have answered.
+        seen = {}
+
+        def both_answered() -> bool:
+            for pid, answers in by_worker(server.port, pids, page, shows(V2_TITLE)).items():
+                seen.setdefault(pid, []).extend(answers)
+            return set(seen) >= pids
+
+        wait_for("both workers to answer", both_answered, timeout=25)
         assert set(seen) == pids and all(all(v) for v in seen.values()), seen
 
         # Kill one worker: the one gunicorn starts in its place serves v2 too, not v1.
