@@ -6,15 +6,14 @@ that URL never changes meaning, so it is cached for a year as immutable.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from flask import Flask
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
+from .atomic import write_atomic
 from .headers import SECURITY_HEADERS
 
 HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+$")
@@ -45,7 +44,7 @@ def build(source: Path, target: Path) -> dict[str, str]:
         if out.exists():
             continue
         out.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(out, data)
+        write_atomic(out, data)
         if compressor.should_compress(str(out)):
             compressor.compress(str(out))  # writes <name>.br and <name>.gz beside it
     return names
@@ -56,14 +55,6 @@ def build_files(app: Flask) -> None:
     target = Path(app.config["BUILD_DIR"]) / "static"
     build(Path(app.config["STATIC_DIR"]), target)
     app.extensions["portal.static"].add_files(str(target), prefix="static/")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    # Several processes may build at once; a reader must never see half a file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
 
 
 def init_app(app: Flask) -> None:

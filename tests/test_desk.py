@@ -12,7 +12,7 @@ import pyotp
 import pytest
 from sqlalchemy import text
 
-from portal.desk import publish
+from portal import atomic
 from portal.desk.models import User
 from tests.desk_fixtures import (BASE, PASSWORD, RUMOUR, Official, desk_app,  # noqa: F401
                                  desk_content, draft_of, new_draft, tokens)
@@ -328,15 +328,15 @@ def test_translations_start_from_the_other_language_and_show_when_out_of_date(de
 
 def test_the_file_is_written_atomically_or_not_at_all(tmp_path, monkeypatch):
     target = tmp_path / "en" / "guides" / "g.md"
-    publish.write_atomic(target, "old\n")
+    atomic.write_atomic(target, "old\n")
     synced = []
-    real_fsync = publish.os.fsync
-    monkeypatch.setattr(publish.os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
-    publish.write_atomic(target, "new\n")
+    real_fsync = atomic.os.fsync
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    atomic.write_atomic(target, "new\n")
     assert target.read_text() == "new\n" and synced
-    monkeypatch.setattr(publish.os, "replace", lambda *a: (_ for _ in ()).throw(OSError("disk")))
+    monkeypatch.setattr(atomic.os, "replace", lambda *a: (_ for _ in ()).throw(OSError("disk")))
     with pytest.raises(OSError):
-        publish.write_atomic(target, "half\n")
+        atomic.write_atomic(target, "half\n")
     assert target.read_text() == "new\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["g.md"]
 

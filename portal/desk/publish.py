@@ -7,7 +7,6 @@ import hashlib
 import logging
 import os
 import subprocess
-import tempfile
 from pathlib import Path
 
 from .compose import valid_slug
@@ -44,34 +43,6 @@ def read_current(path: Path) -> tuple[str, str | None]:
 
 def digest_of(path: Path) -> str | None:
     return read_current(path)[1]
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """The whole new file or the old one, never half: the reload can never read a
-    partial file, and a crash leaves one of the two."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # the rename itself on disk
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-    except OSError:
-        pass
 
 
 def git_commit(content_dir: str | Path, path: Path, author_name: str, author_email: str,

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from . import audit
 from .access import may
 from .models import Draft, User
-from .publish import git_commit, item_path, read_current, write_atomic
+from ..atomic import write_atomic
+from .publish import git_commit, item_path, read_current
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from whoosh import fields, index
 
+from ..atomic import write_atomic
 from ..content import Item, Library
 from .analysis import Positions, analyzer, words
 from .text import plain_text
@@ -180,9 +181,8 @@ def _link(source: str, target: str) -> None:
 def _sidecars(path: Path, fingerprints: dict[str, str], vocabulary: Counter) -> None:
     # Spelling needs unstemmed words and how common each is: a file beside the
     # index costs far less to build than a whoosh field would.
-    for name, value, ascii_only in ((VOCABULARY, dict(vocabulary.most_common()), False),
-                                    (FINGERPRINTS, fingerprints, True)):
-        tmp = path / f".{name}.tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(value, handle, ensure_ascii=ascii_only)
-        os.replace(tmp, path / name)
+    # Each written to a new file renamed into place: never through a link to the
+    # previous generation's copy.
+    write_atomic(path / VOCABULARY, json.dumps(dict(vocabulary.most_common()),
+                                               ensure_ascii=False))
+    write_atomic(path / FINGERPRINTS, json.dumps(fingerprints))

@@ -13,9 +13,11 @@ import os
 import threading
 from pathlib import Path
 
+from ..atomic import write_atomic
+
 MANIFEST = "MANIFEST"
 # Markers and whoosh's lock file change after the build; they are not the index.
-UNLISTED = ("READY", "RETIRED", MANIFEST, MANIFEST + ".tmp")
+UNLISTED = ("READY", "RETIRED", MANIFEST)
 
 
 class BrokenIndex(Exception):
@@ -63,9 +65,7 @@ def write_manifest(path: Path, base: Path | None = None) -> None:
         except OSError:
             same = False
         files[file.name] = [info.st_size, found[1] if same else _digest(file)]
-    tmp = path / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(files, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path / MANIFEST)
+    write_atomic(path / MANIFEST, json.dumps(files, sort_keys=True))
 
 
 def problem(path: Path, reuse: bool = False) -> str | None:
