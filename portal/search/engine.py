@@ -17,9 +17,11 @@ from .build import READY, identity
 from .documents import VOCABULARY
 from .manifest import verify
 from ..statecache import StateCache
-from .matching import Matching, rank
-from .query import Parsed, parse, to_query
+from .matching import Matching
+from .postings import Postings
+from .query import Parsed, parse
 from .results import Hit, Request, Results, Visible
+from .scoring import Scorer, best
 from .spelling import Vocabulary
 from .storage import MappedStorage
 from .text import leading, snippet
@@ -52,7 +54,9 @@ class SearchIndex:
         # the requests still finishing on the old one).
         self.cache: StateCache[Results] = StateCache(cache_size)
         self._visible: StateCache[Visible] = StateCache(2)
-        self.matching = Matching()
+        postings = Postings()
+        self.matching = Matching(postings)
+        self.scorer = Scorer(postings)
         self.vocabulary = Vocabulary.load(path / VOCABULARY)
         with self._searcher() as searcher:
             reader = searcher.reader()
@@ -139,8 +143,8 @@ class SearchIndex:
             pages = max(1, math.ceil(len(kept) / request.page_size))
             page = min(max(request.page, 1), pages)
             start = (page - 1) * request.page_size
-            order, late = self._order(searcher, parsed, require_all, matched, visible, chosen,
-                                      kept, start + request.page_size, deadline)
+            order = self._order(searcher, parsed, require_all, matched, visible, chosen, kept,
+                                start + request.page_size)
             wanted = parsed.wanted()
             hits = tuple(self._hit(searcher, visible.docs[docnum].key, score, docnum, wanted)
                          for score, docnum in order[start:start + request.page_size])
@@ -149,11 +153,11 @@ class SearchIndex:
                 suggestion = self.vocabulary.suggest(parsed, len(kept), lambda corrected: len(
                     self.matching.matched(searcher, corrected, visible.allowed, True, deadline)))
         return Results(parsed.text, True, hits, len(kept), page, pages, counts,
-                       not require_all and bool(kept), parsed.shortened, timed_out or late,
+                       not require_all and bool(kept), parsed.shortened, timed_out,
                        suggestion, request.page_size)
 
-    def _order(self, searcher, parsed, require_all, matched, visible, chosen, kept, needed,
-               deadline) -> tuple[list[tuple[float, int]], bool]:
+    def _order(self, searcher, parsed, require_all, matched, visible, chosen, kept,
+               needed) -> list[tuple[float, int]]:
         """(score, representative docnum) of the kept groups, best first, as far as
         ``needed``; groups the ranking did not reach follow in a stable order."""
         groups = visible.docs
@@ -161,9 +165,9 @@ class SearchIndex:
         candidates = matched if len(kept) == len(chosen) else \
             {docnum for docnum in matched if groups[docnum].group in kept}
         # Each group has at most one document per language among the candidates.
-        query = to_query(parsed, require_all, self.matching.expander(searcher),
-                         phrases_checked=True)
-        order, seen, late = [], set(), False
+        scores = self.scorer.scores(searcher, parsed, require_all,
+                                    self.matching.expander(searcher))
+        order, seen = [], set()
         # What is current first, then what has ended (an expired or replaced alert),
         # each by relevance: a replaced warning never outranks the one in force.
         for part in (candidates - visible.ended, candidates & visible.ended):
@@ -172,9 +176,7 @@ class SearchIndex:
                 break
             if part:
                 limit = max(1, wanted * max(1, visible.languages))
-                ranked, slow = rank(searcher, query, part, limit, deadline)
-                late = late or slow
-                for score, docnum in ranked:
+                for score, docnum in best(scores, part, limit):
                     group = groups[docnum].group
                     if group not in seen:
                         seen.add(group)
@@ -184,7 +186,7 @@ class SearchIndex:
             rest = sorted({groups[docnum].group for docnum in part} - seen)
             order += [(0.0, chosen[group]) for group in rest]
             seen.update(rest)
-        return order, late
+        return order
 
     def _hit(self, searcher: Searcher, key: str, score: float, docnum: int,
              wanted: frozenset[str]) -> Hit:

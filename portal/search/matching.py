@@ -1,19 +1,19 @@
-"""Which documents match, and the best of them in order, within a deadline.
+"""Which documents match, within a deadline.
 
-Matching is done on docnum sets of terms, cached per index: counting and
-faceting every match this way costs a fraction of scoring them all with
-whoosh, and popular queries share their few terms. Only the documents a page
-needs are then scored, by whoosh's BM25F with block-quality skipping.
+Matching is done on docnum sets of terms and on phrase arrays, cached per index
+(postings.py): counting and faceting every match this way costs a fraction of
+walking whoosh's matchers, and popular queries share their few terms. The
+matches are then ranked by scoring.py.
 """
 from __future__ import annotations
 
 import time
 
-from whoosh import query as Q
-from whoosh.collectors import TimeLimit, TopCollector, WrappingCollector
+from whoosh.collectors import TimeLimit
 from whoosh.searching import Searcher
 
 from .cache import LRU
+from .postings import Postings
 from .query import BOOSTS, Clause, Parsed, is_single, single_terms
 
 FIELDS = tuple(BOOSTS)
@@ -24,10 +24,10 @@ SCAN = 400
 
 
 class Matching:
-    """Per-index caches of term docnum sets and of lone-character expansions."""
+    """Per-index cache of lone-character expansions, over the index's postings."""
 
-    def __init__(self, sets: int = 512, expansions: int = 4096):
-        self._sets: LRU[frozenset[int]] = LRU(sets)
+    def __init__(self, postings: Postings, expansions: int = 4096):
+        self.postings = postings
         self._expansions: LRU[tuple[str, ...]] = LRU(expansions)
 
     def expander(self, searcher: Searcher):
@@ -37,12 +37,7 @@ class Matching:
         return expand
 
     def term_docs(self, searcher: Searcher, field: str, term: str) -> frozenset[int]:
-        def compute() -> frozenset[int]:
-            reader = searcher.reader()
-            if (field, term) not in reader:
-                return frozenset()
-            return frozenset(reader.postings(field, term).all_ids())
-        return self._sets.get((field, term), compute)
+        return self.postings.docs(searcher, field, term)
 
     def matched(self, searcher: Searcher, parsed: Parsed, allowed: frozenset[int],
                 require_all: bool, deadline: float) -> set[int]:
@@ -72,8 +67,8 @@ class Matching:
             found: set[int] = set()
             for field in FIELDS:
                 if clause.phrase and len(rest) > 1:
-                    found.update(Q.Phrase(field, [t for t in clause.terms
-                                                  if not is_single(t)]).docs(searcher))
+                    found.update(self.postings.phrase(searcher, field, tuple(
+                        t for t in clause.terms if not is_single(t))).tolist())
                 else:
                     found |= frozenset.intersection(*(self.term_docs(searcher, field, t)
                                                       for t in rest))
@@ -83,43 +78,6 @@ class Matching:
                                        for field in FIELDS
                                        for term in single_terms(clause, field, char, expand))))
         return set.intersection(*parts)
-
-
-def rank(searcher: Searcher, query: Q.Query, candidates: set[int], limit: int,
-         deadline: float) -> tuple[list[tuple[float, int]], bool]:
-    """The best ``limit`` candidates, (score, docnum) best first; True if time ran out."""
-    collector = _Bounded(TopCollector(limit), candidates, deadline)
-    timed_out = False
-    try:
-        searcher.search_with_collector(query, collector)
-    except TimeLimit:
-        timed_out = True
-    return list(collector.results().top_n), timed_out
-
-
-class _Bounded(WrappingCollector):
-    """Keeps only candidate documents and stops at the deadline.
-
-    whoosh's TimeLimitCollector starts a timer thread per search (or uses
-    SIGALRM, which only the main thread may) and bypasses an inner filter; this
-    checks the clock every few matches in the same loop that filters.
-    """
-
-    EVERY = 32
-
-    def __init__(self, child, candidates: set[int], deadline: float):
-        super().__init__(child)
-        self.candidates = candidates
-        self.deadline = deadline
-
-    def collect_matches(self):
-        child, candidates, deadline = self.child, self.candidates, self.deadline
-        offset = child.offset
-        for n, sub_docnum in enumerate(child.matches()):
-            if sub_docnum + offset in candidates:
-                child.collect(sub_docnum)
-            if not n % self.EVERY and time.monotonic() > deadline:
-                raise TimeLimit
 
 
 def _prefixed(reader, field: str, char: str) -> tuple[str, ...]:

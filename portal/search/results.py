@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from itertools import chain
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..content import Library
 from .documents import facet_values, item_key
@@ -101,48 +101,93 @@ class Visible:
         self.allowed = frozenset(self.docs)
         # No longer current (its kind says): ranked after current ones.
         self.ended = frozenset(ended)
-        self._groups = {docnum: doc.group for docnum, doc in self.docs.items()}
-        self._langs = {docnum: doc.lang for docnum, doc in self.docs.items()}
         self.facet_names = library.kinds.facet_names()
         self.languages = len({doc.lang for doc in self.docs.values()})
+        self._arrays()
+
+    def _arrays(self) -> None:
+        """Per docnum, its group, language and facet values as numbers: choosing one
+        document per group and counting facets of thousands of matches are then a
+        few array operations, not a loop over every match."""
+        size = max(self.docs, default=-1) + 1
+        groups: dict[tuple[str, str], int] = {}
+        langs: dict[str, int] = {}
+        pairs: dict[tuple[str, str], int] = {}
+        group_of = np.full(size, -1, dtype=np.int64)
+        lang_of = np.zeros(size, dtype=np.int64)
+        rows: list[int] = []
+        cols: list[int] = []
+        for docnum, doc in self.docs.items():
+            group_of[docnum] = groups.setdefault(doc.group, len(groups))
+            lang_of[docnum] = langs.setdefault(doc.lang, len(langs))
+            for pair in doc.pairs:
+                rows.append(docnum)
+                cols.append(pairs.setdefault(pair, len(pairs)))
+        self._group_keys = list(groups)
+        self._lang_index = langs
+        self._group_of, self._lang_of = group_of, lang_of
+        self._pairs = list(pairs)
+        self._pair_index = pairs
+        self._pair_rows = np.array(rows, dtype=np.int64)
+        self._pair_cols = np.array(cols, dtype=np.int64)
+        self._pair_names = np.array([self.facet_names.index(name) if name in self.facet_names
+                                     else -1 for name, _ in self._pairs], dtype=np.int64)
 
     def representatives(self, matched: Iterable[int], lang: str) -> dict[tuple[str, str], int]:
-        """One matched docnum per translation group: the one in ``lang`` if it matched."""
-        chosen: dict[tuple[str, str], int] = {}
-        groups, langs = self._groups, self._langs
-        for docnum in sorted(matched):
-            group = groups[docnum]
-            seen = chosen.get(group)
-            if seen is None:
-                chosen[group] = docnum
-            elif langs[docnum] == lang and langs[seen] != lang:
-                chosen[group] = docnum
-        return chosen
+        """One matched docnum per translation group: the one in ``lang`` if it matched,
+        else the group's first."""
+        docnums = np.fromiter(matched, dtype=np.int64)
+        if not len(docnums):
+            return {}
+        group = self._group_of[docnums]
+        other = self._lang_of[docnums] != self._lang_index.get(lang, -1)
+        order = np.lexsort((docnums, other, group))
+        group, docnums = group[order], docnums[order]
+        first = np.ones(len(group), dtype=bool)
+        first[1:] = group[1:] != group[:-1]
+        keys = self._group_keys
+        return dict(zip([keys[n] for n in group[first].tolist()], docnums[first].tolist()))
 
     def facets(self, chosen: Mapping[tuple[str, str], int], request: Request):
         """Counts per facet value, each facet ignoring its own selection, and the groups
         that pass every selected filter."""
-        selected = request.selected()
+        selected = {name: value for name, value in request.selected().items()
+                    if value is not None}
         names = self.facet_names
-        if not any(value is not None for value in selected.values()):
-            # Nothing selected: every group is kept and counts for every facet, so all
-            # values are counted in one pass (the order each value is first met kept).
-            docs = self.docs
-            found = Counter(chain.from_iterable(docs[docnum].pairs
-                                                for docnum in chosen.values()))
-            by_name: dict[str, dict[str, int]] = {name: {} for name in names}
-            for (name, value), count in found.items():
-                by_name[name][value] = count
-            return by_name, set(chosen)
-        counts: dict[str, Counter] = {name: Counter() for name in names}
-        kept = set()
-        for group, docnum in chosen.items():
-            values = self.docs[docnum].values
-            failed = [name for name, value in selected.items()
-                      if value is not None and value not in values.get(name, ())]
-            if not failed:
-                kept.add(group)
-            for name, found in values.items():
-                if not failed or failed == [name]:
-                    counts[name].update(found)
-        return {name: dict(counter) for name, counter in counts.items()}, kept
+        docnums = np.fromiter(chosen.values(), dtype=np.int64, count=len(chosen))
+        rows, cols = self._pair_rows, self._pair_cols
+        wanted = np.zeros(len(self._group_of), dtype=bool)
+        if not selected:
+            # Nothing selected: every group is kept and counts for every facet.
+            wanted[docnums] = True
+            return self._counted(cols[wanted[rows]], names), set(chosen)
+        # Per chosen document, how many selections it fails, and which one if only one.
+        failures = np.zeros(len(self._group_of), dtype=np.int64)
+        failed_at = np.full(len(self._group_of), -1, dtype=np.int64)
+        for name, value in selected.items():
+            has = np.zeros(len(self._group_of), dtype=bool)
+            pair = self._pair_index.get((name, value))
+            if pair is not None:
+                has[rows[cols == pair]] = True
+            fails = ~has
+            failures += fails
+            failed_at[fails] = names.index(name) if name in names else -2
+        passing = failures[docnums] == 0
+        kept = {group for group, ok in zip(chosen, passing.tolist()) if ok}
+        # A facet counts the documents failing no selection, or failing only its own.
+        counted = np.zeros(len(self._group_of), dtype=bool)
+        counted[docnums] = True
+        strict = counted & (failures == 0)
+        loose = counted & (failures == 1)
+        at_pair = self._pair_names[cols]
+        include = strict[rows] | (loose[rows] & (failed_at[rows] == at_pair))
+        return self._counted(cols[include], names), kept
+
+    def _counted(self, found: np.ndarray, names) -> dict[str, dict[str, int]]:
+        counts = np.bincount(found, minlength=len(self._pairs))
+        by_name: dict[str, dict[str, int]] = {name: {} for name in names}
+        pairs = self._pairs
+        for pair in np.flatnonzero(counts).tolist():
+            name, value = pairs[pair]
+            by_name.setdefault(name, {})[value] = int(counts[pair])
+        return by_name

@@ -159,8 +159,12 @@ def _matches(text: str, wanted: frozenset[str]) -> list[tuple[int, int, str]]:
     return [(start, end, term) for _, _, start, end, term in found]
 
 
+# CJK and other wide characters: a snippet counts them double.
+WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
 def _width(text: str, start: int, end: int) -> int:
-    return sum(2 if ord(ch) > 0x2e7f else 1 for ch in text[start:end])
+    return end - start + len(WIDE.findall(text, start, end))
 
 
 def _window_start(text: str, first_match: int, width: int) -> int:
@@ -178,6 +182,9 @@ def _window_start(text: str, first_match: int, width: int) -> int:
 
 def _window_end(text: str, begin: int, width: int) -> int:
     end, budget = begin, width
+    if text.isascii():
+        end = min(len(text), begin + width)
+        budget = 0
     while end < len(text) and budget > 0:
         budget -= 2 if ord(text[end]) > 0x2e7f else 1
         end += 1
