@@ -101,3 +101,57 @@ def test_updated_index_matches_and_scores_as_whoosh_does(tmp_path):
         assert check(index) >= 12
     finally:
         index.close()
+
+
+def answers(library, path):
+    from portal.search import Request
+    from tests.conftest import NOW
+    index = SearchIndex(path)
+    try:
+        with index._searcher() as searcher:
+            segments = len(searcher.reader().leaf_readers())
+        found = {}
+        for text in QUERIES:
+            for lang in ("en", "zh"):
+                results = index.search(library, lang, NOW, Request(text))
+                found[text, lang] = (results.total, results.facets,
+                                     [(hit.slug, hit.lang, round(hit.score, 9), hit.snippet)
+                                      for hit in results.hits])
+        return segments, found
+    finally:
+        index.close()
+
+
+def test_an_index_written_by_several_processes_answers_as_one_written_by_one(
+        tmp_path, monkeypatch):
+    from portal.search import documents
+    library = load(BUNDLED)
+    built = {}
+    for procs in (1, 3):
+        monkeypatch.setattr(documents, "processes", lambda count, procs=procs: procs)
+        built[procs] = build_index(library, tmp_path / str(procs))
+    one_segments, one = answers(library, built[1])
+    three_segments, three = answers(library, built[3])
+    assert (one_segments, three_segments) == (1, 3)
+    assert sum(1 for total, _, _ in one.values() if total) >= 20
+    assert three == one
+    assert (built[3] / "words.json").read_bytes() == (built[1] / "words.json").read_bytes()
+
+
+def test_a_process_that_fails_writing_its_share_fails_the_build_with_its_error(
+        tmp_path, monkeypatch):
+    from portal.search import current, documents
+    real = documents.document
+
+    def broken(library, item):
+        if item.slug.startswith("flood"):
+            raise ValueError(f"cannot index {item.slug}")
+        return real(library, item)
+
+    monkeypatch.setattr(documents, "document", broken)
+    monkeypatch.setattr(documents, "processes", lambda count: 2)
+    with pytest.raises(RuntimeError, match="ValueError: cannot index flood"):
+        build_index(load(BUNDLED), tmp_path)
+    # Nothing half-written is left, nor pointed at.
+    assert current(tmp_path) is None
+    assert [p.name for p in tmp_path.iterdir()] == [".lock"]

@@ -123,6 +123,13 @@ def words(text: str) -> list[str]:
     return [word for word in map(_plain, WORD.findall(text)) if word is not None]
 
 
+def distinct_words(text: str) -> set[str]:
+    """The set of ``words(text)``."""
+    found = set(map(_plain, set(WORD.findall(text))))
+    found.discard(None)
+    return found
+
+
 @lru_cache(maxsize=100_000)
 def _plain(word: str) -> str | None:
     """A word as ``words`` counts it: case-folded; None for a stop word, noise or a
@@ -153,5 +160,19 @@ class Positions(formats.Positions):
             else:
                 found.append(position)
         boost = self.field_boost
+        once = _ONCE
         for term, found in places.items():
-            yield term, len(found), float(len(found)) * boost, self.encode(found)
+            if len(found) == 1:  # most terms of a document: one encoding per position
+                position = found[0]
+                encoded = once.get(position)
+                if encoded is None:
+                    encoded = self.encode(found)
+                    if position < 4096:
+                        once[position] = encoded
+                yield term, 1, boost, encoded
+            else:
+                yield term, len(found), float(len(found)) * boost, self.encode(found)
+
+
+# Encodings of a term's single position (whoosh's Positions encoding of [p]).
+_ONCE: dict[int, bytes] = {}

@@ -20,8 +20,9 @@ from whoosh import fields, index
 
 from ..atomic import write_atomic
 from ..content import Item, Library
-from .analysis import Positions, analyzer, words
+from .analysis import Positions, analyzer, distinct_words
 from .text import plain_text
+from .writer import processes, write_all
 
 VOCABULARY = "words.json"
 FINGERPRINTS = "documents.json"
@@ -111,14 +112,22 @@ def _indexable(library: Library) -> dict[str, Item]:
     return {item_key(item): item for item in library.all() if not item.draft}
 
 
-def write(library: Library, path: Path) -> int:
-    """A complete new index of ``library`` in the empty directory ``path``."""
+def write(library: Library, path: Path, procs: int | None = None) -> int:
+    """A complete new index of ``library`` in the empty directory ``path``, written by
+    ``procs`` processes (by default, as many as are worth it for its size)."""
     items = _indexable(library)
-    vocabulary: Counter[str] = Counter()
-    _write(index.create_in(str(path), schema()), library, items.values(), vocabulary,
-           limitmb=256)
+    ix = index.create_in(str(path), schema())
+    try:
+        vocabulary = write_all(ix, lambda item: document(library, item), list(items.values()),
+                               _words, procs or processes(len(items)))
+    finally:
+        ix.close()
     _sidecars(path, {k: fingerprint(library, i) for k, i in items.items()}, vocabulary)
     return len(items)
+
+
+def _words(doc: dict) -> set[str]:
+    return distinct_words(" ".join(doc[f] for f in TEXT))
 
 
 def update(library: Library, base: Path, path: Path) -> int | None:
@@ -147,23 +156,23 @@ def update(library: Library, base: Path, path: Path) -> int | None:
     with ix.searcher() as searcher:
         for key in stale:
             stored = searcher.document(key=key) or {}
-            vocabulary.subtract(set(words(" ".join(stored.get(f, "") for f in TEXT))))
+            vocabulary.subtract(distinct_words(" ".join(stored.get(f, "") for f in TEXT)))
     _write(ix, library, [items[key] for key in fresh], vocabulary, delete=stale)
     _sidecars(path, new, +vocabulary)
     return len(fresh)
 
 
-def _write(ix, library: Library, items, vocabulary: Counter, delete=(), **options) -> None:
+def _write(ix, library: Library, items, vocabulary: Counter, delete=()) -> None:
     """Delete the ``delete`` keys, add ``items`` and count their words, in one commit."""
     # One file per part of a segment, each mapped by the readers (storage.py).
-    writer = ix.writer(compound=False, **options)
+    writer = ix.writer(compound=False)
     try:
         for key in delete:
             writer.delete_by_term("key", key)
         for item in items:
             doc = document(library, item)
             writer.add_document(**doc)
-            vocabulary.update(set(words(" ".join(doc[f] for f in TEXT))))
+            vocabulary.update(_words(doc))
     except BaseException:
         writer.cancel()
         raise
