@@ -85,3 +85,22 @@ def test_a_file_changed_after_the_parallel_read_is_served_as_it_is_now(
     monkeypatch.setattr("portal.content.loader.read_many", then_edit)
     library = started(content_dir, tmp_path / "build")
     assert "Edited meanwhile." in library.entry("en", "guides", guide.stem).html
+
+
+def test_the_loader_alone_reads_in_parallel(tmp_path):
+    """`portal.kinds.load` with nothing else imported (no snapshot, no store): items
+    still pickle back from the forked processes, nothing falls back to one process."""
+    import subprocess
+    import sys
+    from bench.corpus import write_tree
+    write_tree(tmp_path / "content", 400)
+    script = ("import logging, sys\n"
+              "logging.basicConfig(level=logging.WARNING)\n"
+              "from portal.content import parallel\n"
+              "from portal.kinds import load\n"
+              "library = load(sys.argv[1])\n"
+              "print(len(library))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "content")],
+                          capture_output=True, text=True, timeout=300, check=True)
+    assert "in parallel failed" not in done.stderr, done.stderr
+    assert int(done.stdout) >= 400

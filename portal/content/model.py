@@ -1,10 +1,24 @@
 """Typed content: the site settings and the items officials write."""
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
+
+
+def _mappingproxy(data):  # pickle cannot name the mappingproxy type itself
+    return MappingProxyType(data)
+
+
+def _proxy(mapping):
+    return _mappingproxy, (dict(mapping),)
+
+
+# Items and settings hold read-only mappings; they pickle (to the processes reading a
+# cold start in parallel, into the start-up snapshot) as the dicts they wrap.
+copyreg.pickle(MappingProxyType, _proxy)
 
 
 def localized(names: Mapping[str, str], lang: str, fallback: str = "en") -> str:

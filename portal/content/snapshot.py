@@ -13,7 +13,6 @@ other files the server keeps for itself under BUILD_DIR.
 """
 from __future__ import annotations
 
-import copyreg
 import functools
 import hashlib
 import logging
@@ -27,17 +26,6 @@ from .library import Library
 
 log = logging.getLogger(__name__)
 FORMAT = b"portal-snapshot-1\n"
-
-
-def _mappingproxy(data):  # pickle cannot name the mappingproxy type itself
-    return MappingProxyType(data)
-
-
-def _proxy(mapping):
-    return _mappingproxy, (dict(mapping),)
-
-
-copyreg.pickle(MappingProxyType, _proxy)
 
 
 @functools.cache
