@@ -130,3 +130,30 @@ def test_a_short_name_too_long_is_a_named_error(make_app, content_dir):
     assert error.field == "short_name" and "at most 16" in error.message
     assert error.line == len(site.read_text().splitlines())
     assert app.test_client().get("/opensearch.xml?lang=en").status_code == 200
+
+
+def test_after_a_change_the_sitemap_has_the_new_state_and_nothing_of_the_old(
+        make_app, content_dir):
+    """Unchanged items' entries are kept from one state to the next: a new translation
+    still gives both versions their alternates, a removed file leaves, a new one comes."""
+    base = "https://example.org"
+    app = make_app(content_dir)
+    client = app.test_client()
+    before = _sitemap(client)
+    rescue = f"{base}/en/guides/flood-rescue"
+    assert set(before[rescue]["alternates"]) <= {"en"}
+    assert f"{base}/en/guides/fire-escape-plan" in before
+    english = (content_dir / "en/guides/flood-rescue.md").read_text(encoding="utf-8")
+    (content_dir / "zh/guides/flood-rescue.md").write_text(
+        english.replace("Helping someone out of floodwater", "帮助他人脱离洪水"), encoding="utf-8")
+    (content_dir / "en/guides/fire-escape-plan.md").unlink()
+    (content_dir / "en/guides/heat-at-work.md").write_text(
+        english.replace("Helping someone out of floodwater", "Heat at work"), encoding="utf-8")
+    app.extensions["portal.store"].reload()
+    after = _sitemap(client)
+    assert after[rescue]["alternates"] == {"en": rescue, "zh": f"{base}/zh/guides/flood-rescue"}
+    assert after[f"{base}/zh/guides/flood-rescue"]["alternates"] == after[rescue]["alternates"]
+    assert f"{base}/en/guides/fire-escape-plan" not in after
+    assert f"{base}/en/guides/heat-at-work" in after
+    unchanged = f"{base}/en/guides/flood-safety"
+    assert after[unchanged] == before[unchanged]
