@@ -86,7 +86,16 @@ def tag_id(base_url: str, day: dt.date, path: str) -> str:
 
 
 def build(spec: FeedSpec, entries: Sequence[Entry], office: str) -> Built:
-    """``entries`` newest first."""
+    """``entries`` newest first.
+
+    The bytes depend on nothing else, so a feed whose entries a publication did not
+    change (the feed of another type or hazard) is the one already built: after a
+    publication only the feeds it is in are written again, not all forty."""
+    return _build(spec, tuple(entries), office)
+
+
+@functools.lru_cache(maxsize=64)
+def _build(spec: FeedSpec, entries: tuple[Entry, ...], office: str) -> Built:
     updated = max((e.updated for e in entries), default=EPOCH)
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)
