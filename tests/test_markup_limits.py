@@ -165,9 +165,12 @@ def test_a_render_starved_by_other_threads_still_publishes():
     """What lost publications on a busy server: the index builder and the output warmer
     of a first publication held the interpreter while the watcher rendered the next file."""
     text = "\n\n".join(f"Paragraph {n} with *emphasis* and a [link](/en/)." for n in range(1500))
-    started = time.thread_time()
-    render(text, timeout=None)
-    work = time.thread_time() - started  # what this body costs on this machine
+    costs = []
+    for _ in range(2):  # what this body costs on this machine, the quicker of two tries
+        started = time.thread_time()
+        render(text, timeout=None)
+        costs.append(time.thread_time() - started)
+    work = min(costs)
     hogs_stop = threading.Event()
 
     def hog():
