@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 from whoosh.collectors import TimeLimit
 from whoosh.searching import Searcher
 
@@ -140,7 +141,8 @@ class SearchIndex:
                 matched, timed_out = set(), True
             chosen = visible.representatives(matched, lang)
             counts, kept = visible.facets(chosen, request)
-            pages = max(1, math.ceil(len(kept) / request.page_size))
+            total = int(kept.sum())
+            pages = max(1, math.ceil(total / request.page_size))
             page = min(max(request.page, 1), pages)
             start = (page - 1) * request.page_size
             order = self._order(searcher, parsed, require_all, matched, visible, chosen, kept,
@@ -149,25 +151,33 @@ class SearchIndex:
             hits = tuple(self._hit(searcher, visible.docs[docnum].key, score, docnum, wanted)
                          for score, docnum in order[start:start + request.page_size])
             suggestion = None
-            if len(kept) < FEW and time.monotonic() < deadline:
-                suggestion = self.vocabulary.suggest(parsed, len(kept), lambda corrected: len(
+            if total < FEW and time.monotonic() < deadline:
+                suggestion = self.vocabulary.suggest(parsed, total, lambda corrected: len(
                     self.matching.matched(searcher, corrected, visible.allowed, True, deadline)))
-        return Results(parsed.text, True, hits, len(kept), page, pages, counts,
-                       not require_all and bool(kept), parsed.shortened, timed_out,
+        return Results(parsed.text, True, hits, total, page, pages, counts,
+                       not require_all and total > 0, parsed.shortened, timed_out,
                        suggestion, request.page_size)
 
     def _order(self, searcher, parsed, require_all, matched, visible, chosen, kept,
                needed) -> list[tuple[float, int]]:
         """(score, representative docnum) of the kept groups, best first, as far as
         ``needed``; groups the ranking did not reach follow in a stable order."""
-        groups = visible.docs
-        # Unfiltered, every matched document's group is kept.
-        candidates = matched if len(kept) == len(chosen) else \
-            {docnum for docnum in matched if groups[docnum].group in kept}
+        group_of = visible.group_of
+        # The representative of each chosen group, by group number.
+        representative = np.full(visible.group_count, -1, dtype=np.int64)
+        representative[chosen.groups] = chosen.docnums
+        if kept.all():  # unfiltered: every matched document's group is kept
+            candidates = matched
+        else:
+            allowed = np.zeros(visible.group_count, dtype=bool)
+            allowed[chosen.groups[kept]] = True
+            found = np.fromiter(matched, dtype=np.int64)
+            candidates = set(found[allowed[group_of[found]]].tolist())
         # Each group has at most one document per language among the candidates.
         scores = self.scorer.scores(searcher, parsed, require_all,
                                     self.matching.expander(searcher))
-        order, seen = [], set()
+        order: list[tuple[float, int]] = []
+        seen: set[int] = set()
         # What is current first, then what has ended (an expired or replaced alert),
         # each by relevance: a replaced warning never outranks the one in force.
         for part in (candidates - visible.ended, candidates & visible.ended):
@@ -177,14 +187,15 @@ class SearchIndex:
             if part:
                 limit = max(1, wanted * max(1, visible.languages))
                 for score, docnum in best(scores, part, limit):
-                    group = groups[docnum].group
+                    group = int(group_of[docnum])
                     if group not in seen:
                         seen.add(group)
-                        order.append((score, chosen[group]))
+                        order.append((score, int(representative[group])))
             if len(order) >= needed:
                 break
-            rest = sorted({groups[docnum].group for docnum in part} - seen)
-            order += [(0.0, chosen[group]) for group in rest]
+            # Groups the ranking did not reach, in the groups' order.
+            rest = sorted(set(group_of[np.fromiter(part, dtype=np.int64)].tolist()) - seen)
+            order += [(0.0, int(representative[group])) for group in rest]
             seen.update(rest)
         return order
 

@@ -55,6 +55,17 @@ class Results:
 
 
 @dataclass(frozen=True)
+class Chosen:
+    """One matched document per translation group: the groups' numbers (ascending,
+    which is the groups' order) and each one's document."""
+    groups: np.ndarray
+    docnums: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+
+@dataclass(frozen=True)
 class Doc:
     """What results need of one indexed document, without touching the index. The
     same for as long as its item is: kept from one content state to the next."""
@@ -110,7 +121,8 @@ class Visible:
         document per group and counting facets of thousands of matches are then a
         few array operations, not a loop over every match."""
         size = max(self.docs, default=-1) + 1
-        groups: dict[tuple[str, str], int] = {}
+        # Numbered in the groups' own order: sorting numbers sorts groups.
+        groups = {group: n for n, group in enumerate(sorted({d.group for d in self.docs.values()}))}
         langs: dict[str, int] = {}
         pairs: dict[tuple[str, str], int] = {}
         group_of = np.full(size, -1, dtype=np.int64)
@@ -118,14 +130,14 @@ class Visible:
         rows: list[int] = []
         cols: list[int] = []
         for docnum, doc in self.docs.items():
-            group_of[docnum] = groups.setdefault(doc.group, len(groups))
+            group_of[docnum] = groups[doc.group]
             lang_of[docnum] = langs.setdefault(doc.lang, len(langs))
             for pair in doc.pairs:
                 rows.append(docnum)
                 cols.append(pairs.setdefault(pair, len(pairs)))
-        self._group_keys = list(groups)
+        self.group_count = len(groups)
         self._lang_index = langs
-        self._group_of, self._lang_of = group_of, lang_of
+        self.group_of, self._lang_of = group_of, lang_of
         self._pairs = list(pairs)
         self._pair_index = pairs
         self._pair_rows = np.array(rows, dtype=np.int64)
@@ -133,55 +145,51 @@ class Visible:
         self._pair_names = np.array([self.facet_names.index(name) if name in self.facet_names
                                      else -1 for name, _ in self._pairs], dtype=np.int64)
 
-    def representatives(self, matched: Iterable[int], lang: str) -> dict[tuple[str, str], int]:
+    def representatives(self, matched: Iterable[int], lang: str) -> Chosen:
         """One matched docnum per translation group: the one in ``lang`` if it matched,
         else the group's first."""
         docnums = np.fromiter(matched, dtype=np.int64)
-        if not len(docnums):
-            return {}
-        group = self._group_of[docnums]
+        group = self.group_of[docnums]
         other = self._lang_of[docnums] != self._lang_index.get(lang, -1)
         order = np.lexsort((docnums, other, group))
         group, docnums = group[order], docnums[order]
         first = np.ones(len(group), dtype=bool)
         first[1:] = group[1:] != group[:-1]
-        keys = self._group_keys
-        return dict(zip([keys[n] for n in group[first].tolist()], docnums[first].tolist()))
+        return Chosen(group[first], docnums[first])
 
-    def facets(self, chosen: Mapping[tuple[str, str], int], request: Request):
-        """Counts per facet value, each facet ignoring its own selection, and the groups
-        that pass every selected filter."""
+    def facets(self, chosen: Chosen, request: Request) -> tuple[dict, np.ndarray]:
+        """Counts per facet value, each facet ignoring its own selection, and which of the
+        chosen groups pass every selected filter (a mask over ``chosen``)."""
         selected = {name: value for name, value in request.selected().items()
                     if value is not None}
         names = self.facet_names
-        docnums = np.fromiter(chosen.values(), dtype=np.int64, count=len(chosen))
+        docnums = chosen.docnums
         rows, cols = self._pair_rows, self._pair_cols
-        wanted = np.zeros(len(self._group_of), dtype=bool)
+        size = len(self.group_of)
         if not selected:
             # Nothing selected: every group is kept and counts for every facet.
+            wanted = np.zeros(size, dtype=bool)
             wanted[docnums] = True
-            return self._counted(cols[wanted[rows]], names), set(chosen)
+            return self._counted(cols[wanted[rows]], names), np.ones(len(docnums), dtype=bool)
         # Per chosen document, how many selections it fails, and which one if only one.
-        failures = np.zeros(len(self._group_of), dtype=np.int64)
-        failed_at = np.full(len(self._group_of), -1, dtype=np.int64)
+        failures = np.zeros(size, dtype=np.int64)
+        failed_at = np.full(size, -1, dtype=np.int64)
         for name, value in selected.items():
-            has = np.zeros(len(self._group_of), dtype=bool)
+            has = np.zeros(size, dtype=bool)
             pair = self._pair_index.get((name, value))
             if pair is not None:
                 has[rows[cols == pair]] = True
             fails = ~has
             failures += fails
             failed_at[fails] = names.index(name) if name in names else -2
-        passing = failures[docnums] == 0
-        kept = {group for group, ok in zip(chosen, passing.tolist()) if ok}
         # A facet counts the documents failing no selection, or failing only its own.
-        counted = np.zeros(len(self._group_of), dtype=bool)
+        counted = np.zeros(size, dtype=bool)
         counted[docnums] = True
         strict = counted & (failures == 0)
         loose = counted & (failures == 1)
         at_pair = self._pair_names[cols]
         include = strict[rows] | (loose[rows] & (failed_at[rows] == at_pair))
-        return self._counted(cols[include], names), kept
+        return self._counted(cols[include], names), failures[docnums] == 0
 
     def _counted(self, found: np.ndarray, names) -> dict[str, dict[str, int]]:
         counts = np.bincount(found, minlength=len(self._pairs))

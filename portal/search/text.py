@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from .analysis import CJK_RUN, WORD, WORD_CHAR, is_cjk, term_of
@@ -118,17 +120,31 @@ def _matches(text: str, wanted: frozenset[str]) -> list[tuple[int, int, str]]:
     of the text is looked at once, and only the places where a wanted word or
     CJK term stands are visited."""
     found: list[tuple[int, int, int, int, str]] = []  # (token place, part, start, end, term)
-    for word in set(WORD.findall(text)):
-        term = term_of(word)
-        if term not in wanted:
-            continue
-        size = len(word)
-        at = text.find(word)
-        while at != -1:  # only where it is a whole token, not part of a longer word
-            if (at == 0 or not WORD_CHAR.match(text, at - 1)) \
-                    and not WORD_CHAR.match(text, at + size):
-                found.append((at, 0, at, at + size, term))
-            at = text.find(word, at + 1)
+    candidates = _candidates(frozenset(wanted))
+    if candidates is not None and unicodedata.is_normalized("NFKC", text) \
+            and text.lower() == text.casefold():
+        # Folding changes nothing here but case: only the words that begin as a wanted
+        # stem does can stand for it, and one regular expression finds them all.
+        for match in candidates.finditer(text):
+            at = match.start()
+            if at and WORD_CHAR.match(text, at - 1):
+                continue  # inside a word
+            word = WORD.match(text, at).group()
+            term = term_of(word)
+            if term in wanted:
+                found.append((at, 0, at, at + len(word), term))
+    else:
+        for word in set(WORD.findall(text)):
+            term = term_of(word)
+            if term not in wanted:
+                continue
+            size = len(word)
+            at = text.find(word)
+            while at != -1:  # only where it is a whole token, not part of a longer word
+                if (at == 0 or not WORD_CHAR.match(text, at - 1)) \
+                        and not WORD_CHAR.match(text, at + size):
+                    found.append((at, 0, at, at + size, term))
+                at = text.find(word, at + 1)
     cjk = [term for term in wanted if is_cjk(term)]
     if cjk:
         singles = {term for term in cjk if len(term) == 1}
@@ -161,6 +177,18 @@ def _matches(text: str, wanted: frozenset[str]) -> list[tuple[int, int, str]]:
 
 # CJK and other wide characters: a snippet counts them double.
 WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
+@lru_cache(maxsize=1024)
+def _candidates(wanted: frozenset[str]) -> re.Pattern | None:
+    """The beginnings of the wanted alphabetic terms, less their last two letters (a
+    stem keeps a word's beginning; Porter changes only its end: happy -> happi,
+    hoping -> hope), in any case; None when no term is alphabetic."""
+    prefixes = sorted({term[:max(2, len(term) - 2)] for term in wanted
+                       if term and not is_cjk(term)}, key=len, reverse=True)
+    if not prefixes:
+        return None
+    return re.compile("|".join(map(re.escape, prefixes)), re.IGNORECASE)
 
 
 def _width(text: str, start: int, end: int) -> int:
