@@ -1,4 +1,6 @@
 """Analysis, query parsing and snippets: the search core, without an app."""
+from pathlib import Path
+
 import pytest
 from whoosh import query as Q
 
@@ -125,3 +127,27 @@ def test_a_lone_character_between_cjk_words_also_stands_for_its_joins():
     clauses = parse("切勿 在 流动 hello 水").clauses
     assert [c.joins for c in clauses] == [(), ("勿在", "在流"), (), (), ()]
     assert "在流" in parse("切勿 在 流动").wanted()
+
+
+def test_snippets_mark_the_same_words_whichever_way_they_are_found(monkeypatch):
+    """Words standing for a wanted stem are found by one regular expression of the stems'
+    beginnings where folding changes only case, else word by word: both ways, the same."""
+    from portal.kinds import load
+    from portal.search import text as T
+    from portal.search.query import parse
+    library = load(Path(__file__).parent.parent / "content")
+    bodies = [T.plain_text(item.html) for item in library.all() if item.lang == "en"]
+    bodies += ["Flooding, FLOODED and floods; a flood-plain. Refloods and floodwater.",
+               "Happy people; happiness; hoping hopes. Organization, organizational."]
+    queries = ["flood", "floods flooding", "happy hoping", "organization", "evacuation route",
+               "CPR 120", "shelter", "power outage", "boil water", "carbon monoxide"]
+    found_any = 0
+    for query in queries:
+        wanted = parse(query).wanted()
+        fast = [T._matches(body, wanted) for body in bodies]
+        with monkeypatch.context() as patched:
+            patched.setattr(T, "_candidates", lambda wanted: None)
+            slow = [T._matches(body, wanted) for body in bodies]
+        assert fast == slow, query
+        found_any += sum(map(bool, fast))
+    assert found_any > 20
