@@ -41,7 +41,8 @@ def processes() -> int:
         return os.cpu_count() or 1
 
 
-def _patched() -> bool:
+def gevent_patched() -> bool:
+    """A gevent worker: no pools forked from here."""
     try:
         from gevent import monkey
     except ImportError:
@@ -66,7 +67,7 @@ def read_many(entries: list[Entry], site, kinds, render) -> dict[str, tuple]:
     """``{rel: (digest, item, problems)}`` for as many of ``entries`` as could be read
     in parallel; empty when too few to be worth a pool, or no pool can be had."""
     count = processes()
-    if len(entries) < MINIMUM or count < 2 or _patched():
+    if len(entries) < MINIMUM or count < 2 or gevent_patched():
         return {}
     global _job
     chunks = [entries[i:i + CHUNK] for i in range(0, len(entries), CHUNK)]

@@ -46,7 +46,7 @@ class Postings:
             if not having:
                 return NONE
             found = None
-            for n, word in enumerate(dict.fromkeys(words)):
+            for word in dict.fromkeys(words):
                 places = _places(searcher, field, word, having)
                 for shift in [k for k, w in enumerate(words) if w == word]:
                     shifted = places - shift

@@ -15,7 +15,6 @@ the documents keep the order (and docnums) a single writer gives them.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -24,6 +23,8 @@ from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from ..content import parallel
+
 # Below this many documents one process writes the index: starting others
 # costs more than it saves.
 PARALLEL_FROM = 2000
@@ -31,15 +32,11 @@ MAX_PROCESSES = 4
 
 
 class _Pool:
-    """Stands in for whoosh's posting pool: postings per (field, term), in memory."""
+    """Stands in for whoosh's posting pool: postings per (field, term), in memory,
+    filled by ``Builder.add_document``."""
 
     def __init__(self):
         self.terms: dict[tuple[str, bytes], list] = defaultdict(list)
-        self.fieldnames: set[str] = set()
-
-    def add(self, item) -> None:
-        fieldname, text, docnum, weight, value = item
-        self.terms[fieldname, text].append((docnum, weight, value))
 
     def cleanup(self) -> None:
         self.terms.clear()
@@ -114,14 +111,11 @@ class Builder(SegmentWriter):
 
 
 def processes(count: int) -> int:
-    """How many processes should write an index of ``count`` documents."""
-    if count < PARALLEL_FROM:
+    """How many processes should write an index of ``count`` documents: one in a gevent
+    worker, which forks nothing (as for reading files in parallel)."""
+    if count < PARALLEL_FROM or parallel.gevent_patched():
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_PROCESSES, count // (PARALLEL_FROM // 2)))
+    return max(1, min(parallel.processes(), MAX_PROCESSES, count // (PARALLEL_FROM // 2)))
 
 
 def write_all(ix, documents: Callable[[object], dict], items: Sequence,
