@@ -152,8 +152,12 @@ class SearchIndex:
                          for score, docnum in order[start:start + request.page_size])
             suggestion = None
             if total < FEW and time.monotonic() < deadline:
-                suggestion = self.vocabulary.suggest(parsed, total, lambda corrected: len(
-                    self.matching.matched(searcher, corrected, visible.allowed, True, deadline)))
+                try:
+                    suggestion = self.vocabulary.suggest(parsed, total, lambda corrected: len(
+                        self.matching.matched(searcher, corrected, visible.allowed, True,
+                                              deadline)))
+                except TimeLimit:  # out of time while trying the corrected words: none
+                    pass
         return Results(parsed.text, True, hits, total, page, pages, counts,
                        not require_all and total > 0, parsed.shortened, timed_out,
                        suggestion, request.page_size)
