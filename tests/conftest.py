@@ -3,8 +3,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 
 from portal import create_app, prepare
+
+# A failing example is reported once shrunk, without hypothesis's explain phase: that
+# phase traces every line of each further example (tens of times slower), and one
+# failing search case kept a CI run busy past its time limit instead of failing.
+settings.register_profile("portal", settings.default,
+                          phases=tuple(phase for phase in Phase if phase is not Phase.explain))
+settings.load_profile("portal")
 
 CONTENT = Path(__file__).parent / "content"
 # The tests' "now": after the rain warnings expired, while the cold wave alert is in force.
