@@ -7,8 +7,10 @@ deliberately slow clients cost a little memory each, not a worker or a thread.
 Waits are bounded: a request's line and headers must arrive within `keepalive`
 seconds (gunicorn's gevent worker times the whole head), any other wait on a
 socket gives up after `timeout` seconds. The app is loaded once in the master
-(content parsed, assets built) and forked; its background work (content watcher,
-index builder) runs on real OS threads beside the event loop (portal/threads.py).
+(content parsed, assets built) and forked; the master also watches the content and,
+for each change, loads it and forks new workers with it (portal/reload.py). A
+worker's background work (index builder, output warming) runs on real OS threads
+beside the event loop (portal/threads.py).
 Every value can be overridden with GUNICORN_* or PORTAL_* environment variables.
 """
 import multiprocessing
@@ -52,8 +54,20 @@ if _soft != resource.RLIM_INFINITY and _soft < _wanted:
         _wanted if _hard == resource.RLIM_INFINITY else min(_wanted, _hard), _hard))
 
 
-def post_fork(server, worker):
-    """Start each worker's content watcher as soon as it exists, not at its first request."""
+def when_ready(server):
+    """The master watches the content for the machine: it loads each change once and
+    has the workers replaced by ones forked with it (they share its memory), rather
+    than every worker loading and keeping a copy of its own."""
+    if server.cfg.preload_app:
+        from portal.reload import watch_in_master
+
+        watch_in_master(server.app.wsgi())
+
+
+def post_worker_init(worker):
+    """Before a worker serves: one forked by a watching master does what the change it
+    was forked for asks of each worker (warming outputs, say); otherwise it starts its
+    own content watcher now, not at its first request."""
     from portal.reload import start_watching
 
-    start_watching(server.app.wsgi())
+    start_watching(worker.app.wsgi())

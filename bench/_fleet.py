@@ -50,7 +50,7 @@ def publish(n: int, workdir: Path, office: Path, machines: dict, nginx_port: int
     on every worker of each machine and through nginx."""
     paths, needle = _paths(n), f"Bridge {n} closed"
     everywhere = threading.Event()
-    workers = {name: server.workers() for name, (server, _) in machines.items()}
+    workers = {name: server.workers for name, (server, _) in machines.items()}
     with ThreadPoolExecutor(len(machines) + 1) as pool:
         started = _publish(workdir, office, n)
         watching = {name: pool.submit(follow, server.port, paths, needle, workers[name],

@@ -52,6 +52,7 @@ def fetch(port: int, path: str, headers: dict | None = None,
 class Server:
     def __init__(self, name: str, argv: list[str], port: int, log: Path, env=None, cwd=ROOT):
         self.name, self.port, self.log_path = name, port, log
+        self.count = 0  # worker processes, where known
         self._log = log.open("wb")
         self.process = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})},
                                         stdin=subprocess.DEVNULL, stdout=self._log,
@@ -74,6 +75,11 @@ class Server:
                            + self.log_path.read_text(errors="replace")[-3000:])
 
     def workers(self) -> list[int]:
+        """The worker processes serving now (for a gunicorn server started with a number
+        of workers: not those it has replaced and is letting finish)."""
+        if self.count:
+            from ._live import serving
+            return serving(self.process.pid, self.count)
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         try:
             return [int(pid) for pid in path.read_text().split()]
@@ -130,6 +136,7 @@ class Servers:
             settings["GUNICORN_WORKERS"] = str(workers)
         server = Server(name, [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app],
                         port, self.workdir / f"{name}.log", env=settings)
+        server.count = int(settings.get("GUNICORN_WORKERS") or os.cpu_count() or 1)
         self.started.append(server)
         server.wait(ready, timeout)
         return server

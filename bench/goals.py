@@ -117,10 +117,10 @@ def main() -> None:
             print(f"idle: {idle:.2f} % of one core", flush=True)
             lives, lost = [], []
             for n in range(1, 4):
-                watch = follow(server.port, _paths(n), f"Bridge {n} closed", server.workers(),
+                watch = follow(server.port, _paths(n), f"Bridge {n} closed", server.workers,
                                _publish(workdir, content, n), LIVE_TIMEOUT)
                 if watch.done():
-                    lives.append(watch)
+                    lives.append((n, watch))
                 else:
                     lost.append((n, watch.lagging()))
                 time.sleep(1)
@@ -163,15 +163,17 @@ def main() -> None:
               f"({ours.errors} errors)", f"bare Flask {base.p99_ms:.1f} ms",
               f"{ours.p99_ms / base.p99_ms:.2f}" if base.p99_ms else "", "<= 1.0, 0 errors",
               ours.errors == 0 and ours.p99_ms <= base.p99_ms)
-    per_worker: dict[int, list[float]] = {}
-    for watch in lives:
-        for pid in watch.workers:
-            per_worker.setdefault(pid, []).append(
-                max(watch.live[pid, s] for s in ("page", "search", "feed")))
-    for pid, times in per_worker.items():
-        table.add(f"publish-to-live, worker {pid}, {len(times)} runs",
-                  f"median {statistics.median(times):.2f} s, worst {max(times):.2f} s", "-", "",
-                  "<= 2 s", max(times) <= 2)
+    # Each change is served by workers forked for it: a row per publication, its
+    # slowest worker and surface named.
+    for n, watch in lives:
+        pid, surface, seconds = watch.slowest()
+        table.add(f"publish-to-live, publication {n}, every worker",
+                  f"{watch.seconds():.2f} s", f"slowest: worker {pid} {surface}", "",
+                  "<= 2 s", watch.seconds() <= 2)
+    if lives:
+        times = [watch.seconds() for _, watch in lives]
+        table.add(f"publish-to-live, {len(times)} runs", f"median {statistics.median(times):.2f} s,"
+                  f" worst {max(times):.2f} s", "-", "", "<= 2 s", max(times) <= 2)
     for n, lagging in lost:
         table.add(f"publish-to-live, publication {n}", "LOST", ", ".join(
             f"worker {pid} {surface}" for pid, surface in lagging), "", "<= 2 s", False)

@@ -61,7 +61,7 @@ def measure(size: int) -> dict:
             watches = []
             for n in range(1, RUNS + 1):
                 watches.append(follow(server.port, _paths(n), f"Bridge {n} closed",
-                                      server.workers(), _publish(workdir, content, n),
+                                      server.workers, _publish(workdir, content, n),
                                       LIVE_TIMEOUT))
                 time.sleep(1)
             time.sleep(2)

@@ -25,7 +25,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench._live import SURFACES, follow
+from bench._live import SURFACES, follow, serving
 from bench.corpus import ROOT, write_tree
 
 DOCUMENTS = int(os.environ.get("BENCH_DOCUMENTS", 10_000))
@@ -82,7 +82,8 @@ def _describe(n: int, watch) -> str:
         lagging = ", ".join(f"worker {pid} {surface}" for pid, surface in watch.lagging())
         return (f"  publication {n}: LOST - never live within {LIVE_TIMEOUT} s on: {lagging}")
     pid, surface, seconds = watch.slowest()
-    per = "; ".join(f"{p}: " + " ".join(f"{s} {watch.live[p, s]:.2f}" for s in SURFACES)
+    per = "; ".join(f"{p}: " + " ".join(f"{s} {watch.live[p, s]:.2f}" for s in SURFACES
+                                        if (p, s) in watch.live)
                     for p in watch.workers)
     return f"  publication {n}: {seconds:.2f} s (slowest: worker {pid} {surface})   [{per}]"
 
@@ -109,7 +110,10 @@ def run(documents: int = DOCUMENTS, runs: int = RUNS, burst: int = 4) -> dict:
             time.sleep(0.5)
         boot = time.monotonic() - started
         _get(base + "/en/search?q=flood")  # wait for the first index
-        workers = _workers(server.pid)
+        procs = int(env.get("GUNICORN_WORKERS") or os.cpu_count() or 1)
+
+        def workers() -> list[int]:
+            return serving(server.pid, procs)
         sequential, bursts = [], []
         for n in range(1, runs + 1):
             t0 = _publish(work, content, n)
@@ -124,7 +128,7 @@ def run(documents: int = DOCUMENTS, runs: int = RUNS, burst: int = 4) -> dict:
         for n, t0 in starts.items():
             bursts.append((n, follow(port, _paths(n), f"Bridge {n} closed", workers, t0,
                                      LIVE_TIMEOUT)))
-        return {"documents": count, "boot": boot, "workers": workers,
+        return {"documents": count, "boot": boot, "workers": procs,
                 "sequential": sequential, "burst": bursts}
     finally:
         server.send_signal(signal.SIGTERM)
@@ -136,17 +140,10 @@ def run(documents: int = DOCUMENTS, runs: int = RUNS, burst: int = 4) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _workers(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
 def report(figures: dict) -> bool:
     """Print the figures; False when a publication was lost."""
     print(f"publish-to-live at {figures['documents']} documents ({os.cpu_count()} cores, "
-          f"{len(figures['workers'])} workers, shipped gunicorn config; start-up "
+          f"{figures['workers']} workers, shipped gunicorn config; start-up "
           f"{figures['boot']:.0f} s; load average {os.getloadavg()[0]:.2f})")
     lost = 0
     for title, runs in (("one after the other", figures["sequential"]),

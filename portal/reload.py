@@ -1,22 +1,30 @@
-"""Live content: one watcher per machine notices changed files; every worker swaps in a
-new library.
+"""Live content: one watcher per machine notices changed files and the new library is
+served by every worker.
 
-The workers of a machine elect one leader with a lock file under BUILD_DIR
-(the lock dies with its holder, so when the leader is recycled or killed the
-next worker to try takes over and looks at the whole tree at once). The
-leader watches the content tree; when a change has settled it says so in a
-small state file beside the lock, and every worker, the leader too, loads the
-new tree itself, at the same time. A follower's cost while nothing changes is
-one ``stat`` of that file every ``FOLLOW`` seconds.
+Under gunicorn with the app preloaded (the shipped settings) the master watches
+(:meth:`Watcher.run_in_master`, from the ``when_ready`` hook). It loads each
+settled change once and sends itself ``HUP``: gunicorn forks new workers, which
+inherit the new library and share its pages with the master and each other, and
+stops the old ones. A worker never loads content then, and holds no private copy
+of it; while the master loads, it forks nothing (an at-fork hook waits for the
+load), so a respawned worker always starts from a whole library. What listeners of
+the store do per change (warming outputs, pinging hubs) each new worker does once.
 
-How the leader watches, RELOAD_MODE:
+Otherwise the workers of a machine elect one leader with a lock file under
+BUILD_DIR (the lock dies with its holder, so when the leader is recycled or killed
+the next worker to try takes over and looks at the whole tree at once). The
+leader watches the content tree; when a change has settled it says so in a small
+state file beside the lock, and every worker, the leader too, loads the new tree
+itself, at the same time. A follower's cost while nothing changes is one ``stat``
+of that file every ``FOLLOW`` seconds.
+
+How the master or the leader watches, RELOAD_MODE:
 
 - ``events`` (the default): kernel change events (inotify, portal/inotify.py),
   which cost nothing while nothing changes, and a full look at the tree every
   RELOAD_SCAN seconds all the same, so that a change the events did not bring
   (a network share written from another machine, a watch the kernel refused)
-  is published within that time rather than never. Without inotify the
-  leader polls.
+  is published within that time rather than never. Without inotify it polls.
 - ``poll``: the tree's names, sizes and modification times are compared every
   RELOAD_INTERVAL seconds; that behaves the same on every filesystem.
 
@@ -24,15 +32,17 @@ Either way a change is acted on only once the tree has been still for
 RELOAD_SETTLE seconds, so a file an editor saves in two steps is never
 published half-written; and the loader only re-reads files whose stat changed
 (or that changed too recently for their stamp to be trusted: the library says
-so, and the leader looks again once they have settled). Where BUILD_DIR cannot
+so, and the watcher looks again once they have settled). Where BUILD_DIR cannot
 hold the lock, every process watches for itself.
 """
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import logging
 import os
+import signal
 import tempfile
 import threading
 import time
@@ -71,13 +81,20 @@ class Watcher:
         self._state_path = base / f"{name}.state" if base else None
         self._lock_file = None
         self._seen = None
+        self.master: int | None = None  # the pid of the master watching for its workers
+        self._forking = threading.RLock()
 
     def ensure_running(self) -> None:
         """Start watching in this process (threads do not survive a fork)."""
         if self.pid == os.getpid():
             return
         with self.lock:
-            if self.pid != os.getpid():
+            if self.pid != os.getpid() and self.master is not None:
+                # Forked by the master that watches: what it loaded is current (it
+                # forks nothing while loading), and it forks new workers for each change.
+                self.pid, self.role = os.getpid(), "forked"
+                self.store.run_pending()
+            elif self.pid != os.getpid():
                 self.pid = os.getpid()
                 self._lock_file, self.role = None, "none"
                 # Read before catching up: a change announced meanwhile is loaded again.
@@ -97,9 +114,54 @@ class Watcher:
         settled = fingerprint(self.store)
         if settled != current:
             return False  # still being written; look again next time
-        self._announce()
-        self.store.reload()
+        self._apply()
         return True
+
+    def _apply(self) -> None:
+        """Publish the settled tree: a leader tells its followers and loads it; the
+        master loads it and has gunicorn replace its workers with ones forked now."""
+        if self.role != "master":
+            self._announce()
+            self.store.reload()
+            return
+        with self._forking:  # no worker is forked from a half-built library
+            before = self.store.library
+            after = self.store.reload()
+            if after is not before:
+                # What the new workers inherit, the collector of none of them walks.
+                gc.freeze()
+        if after is not before:
+            log.info("content loaded in the master; forking new workers (pid %d)",
+                     os.getpid())
+            os.kill(os.getpid(), signal.SIGHUP)
+
+    # -- watching in the gunicorn master --------------------------------------------------
+
+    def run_in_master(self) -> None:
+        """Watch from this process (the gunicorn master, app preloaded), for every worker
+        it forks: one load per change for the machine, then workers forked with it
+        share it (copy-on-write) instead of each loading and holding its own copy."""
+        if self.master is not None:
+            return
+        self.master = self.pid = os.getpid()
+        self.role = "master"
+        self.store.defer_listeners = True
+        os.register_at_fork(before=self._forking.acquire,
+                            after_in_parent=self._forked, after_in_child=self._forking.release)
+        log.info("watching %s for this machine (pid %d)", self.store.content_dir, os.getpid())
+        Thread(target=self._run_master, name="content-watcher").start()
+
+    def _forked(self) -> None:
+        if threading.current_thread() is threading.main_thread():  # gunicorn forking a
+            self.store.handed_over()  # worker, not a pool of the loader's
+        self._forking.release()
+
+    def _run_master(self) -> None:
+        self._safely(self.check)  # what changed while the master was starting
+        if self.mode == "events" and self._start_observer():
+            self._lead_events()
+        else:
+            self._lead_poll()
 
     # -- leader election and the state file ---------------------------------------------
 
@@ -184,8 +246,7 @@ class Watcher:
                 while self.changed.is_set():
                     self.changed.clear()
                     time.sleep(self.settle)
-                self._announce()
-                self._safely(self.store.reload)
+                self._safely(self._apply)
                 continue
             self._safely(self.check)  # files just written, or the periodic full look
             if not unsettled:
@@ -215,6 +276,13 @@ def start_watching(app: Flask) -> None:
     watcher = app.extensions.get("portal.watcher")
     if watcher is not None:
         watcher.ensure_running()
+
+
+def watch_in_master(app: Flask) -> None:
+    """Watch from the gunicorn master for all its workers (its when_ready hook)."""
+    watcher = app.extensions.get("portal.watcher")
+    if watcher is not None:
+        watcher.run_in_master()
 
 
 def init_app(app: Flask) -> None:

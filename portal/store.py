@@ -61,6 +61,12 @@ class ContentStore:
         self._lock = threading.Lock()
         self.listeners: list[Callable[[Library, Library], None]] = []
         self.before_swap: list[Callable[[Library], None]] = []
+        # In a process that only loads content for the processes it forks (the gunicorn
+        # master), listeners are not called here but by each forked process, once:
+        # their work (warming outputs, rebuilding files) belongs to whoever serves.
+        self.defer_listeners = False
+        self.pending: tuple[Library, Library] | None = None
+        self._handed = False
 
     @property
     def library(self) -> Library:
@@ -97,12 +103,35 @@ class ContentStore:
         if old is not None and library.generation != old.generation:
             log.info("content generation %s -> %s (%d items)",
                      old.generation, library.generation, len(library))
-            for listener in self.listeners:
-                try:
-                    listener(old, library)
-                except Exception:  # a listener must not stop publishing
-                    log.exception("content listener %r failed", listener)
+            if self.defer_listeners:
+                # From what the processes forked last were given, however many reloads
+                # came since: they are told of every change once.
+                first = self.pending[0] if self.pending is not None and not self._handed \
+                    else old
+                self.pending, self._handed = (first, library), False
+            else:
+                self._tell(old, library)
         return library
+
+    def handed_over(self) -> None:
+        """A process was just forked from this one with the pending change."""
+        self._handed = True
+
+    def run_pending(self) -> None:
+        """In a process forked after reloads whose listeners were deferred: call them,
+        beside serving (a listener may wait on the network)."""
+        pending, self.pending = self.pending, None
+        self.defer_listeners = False
+        if pending is not None:
+            from .threads import Thread
+            Thread(target=self._tell, args=pending, name="content-listeners").start()
+
+    def _tell(self, old: Library, new: Library) -> None:
+        for listener in self.listeners:
+            try:
+                listener(old, new)
+            except Exception:  # a listener must not stop publishing
+                log.exception("content listener %r failed", listener)
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -48,6 +48,11 @@ ACCEPT = int(os.environ.get("PORTAL_ACCEPT_BATCH", 16))
 
 class _Server(StreamServer):
     _max_accept = ACCEPT
+    running: list[_Server] = []  # this worker's servers, to stop accepting at once
+
+    def start(self):
+        super().start()
+        _Server.running.append(self)
 
     @property
     def max_accept(self) -> int:
@@ -78,7 +83,29 @@ class Worker(GeventWorker):
         # this bounds every other wait on the socket (a body that never arrives, a
         # client that never reads the answer). The base class would block forever.
         client.settimeout(self.cfg.timeout)
-        super(GeventWorker, self).handle(listener, client, addr)
+        self._open.add(client)
+        try:
+            super(GeventWorker, self).handle(listener, client, addr)
+        finally:
+            self._open.discard(client)
+
+    def handle_exit(self, sig, frame):
+        # Told to stop (replaced by a worker forked after a content change, say): stop
+        # taking connections now, not at the next turn of gunicorn's one-second loop,
+        # and end the kept-alive connections waiting for a next request, whose next
+        # request would otherwise be answered with the content this worker was
+        # replaced for. Requests being answered finish; their connections then close.
+        super().handle_exit(sig, frame)
+        gevent.spawn(self._stop_now)
+
+    def _stop_now(self):
+        for server in _Server.running:
+            server.close()
+        for client in list(self._open - self._busy):
+            try:
+                client.shutdown(socket.SHUT_RD)  # its reader sees the end and closes it
+            except OSError:
+                pass
 
     def handle_request(self, listener_name, req, sock, addr):
         # A keep-alive client whose next request is already waiting would otherwise be
@@ -87,7 +114,11 @@ class Worker(GeventWorker):
         # connections unanswered for seconds while others got sub-millisecond answers.
         # Yielding first puts this connection behind every other one that is ready.
         gevent.sleep(0)
-        return super().handle_request(listener_name, req, sock, addr)
+        self._busy.add(sock)
+        try:
+            return super().handle_request(listener_name, req, sock, addr)
+        finally:
+            self._busy.discard(sock)
 
     def run(self):
         ggevent.StreamServer = _Server  # what gunicorn's run() builds its servers with
@@ -97,4 +128,6 @@ class Worker(GeventWorker):
         # gunicorn's handle_error writes its answers through util.write_error, and
         # nothing else calls it: replacing it in this worker's process is the hook.
         util.write_error = write_error
+        # Connections, and those among them with a request being answered.
+        self._open, self._busy = set(), set()
         super().init_process()

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench._live import serving
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -35,6 +37,7 @@ class Gunicorn:
 
     def __init__(self, tmp: Path, content: Path, workers: int = 2, env: dict | None = None):
         self.port = free_port()
+        self.count = workers
         self.log_path = tmp / "gunicorn.log"
         self.index_dir = tmp / "index"
         self.env = {**os.environ, "PORTAL_CONTENT_DIR": str(content),
@@ -62,9 +65,14 @@ class Gunicorn:
         raise AssertionError("gunicorn did not start:\n" + self.log_path.read_text())
 
     def workers(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        """The workers serving now: not those replaced after a change and finishing."""
+        return serving(self.process.pid, self.count)
+
+    def children(self) -> list[int]:
+        """Every worker process, also those finishing."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         try:
-            return [int(pid) for pid in children.read_text().split()]
+            return [int(pid) for pid in path.read_text().split()]
         except OSError:
             return []
 

@@ -608,8 +608,8 @@ def test_gunicorn_keeps_serving_the_last_good_version_through_every_case(tmp_pat
 
         # Publish v2 of a guide and wait until both workers serve it.
         _write(root / FLOOD, (root / FLOOD).read_text().replace(FLOOD_TITLE, V2_TITLE))
-        wait_for("v2 on every worker", lambda: workers_agree(server.port, pids, shows(V2_TITLE),
-                                                             page))
+        wait_for("v2 on every worker", lambda: workers_agree(
+            server.port, set(server.workers()), shows(V2_TITLE), page))
 
         shadow_last_good = LastGood(tmp_path / "shadow-last-good")
         shadow = load(root, languages=LANGUAGES, last_good=shadow_last_good)
@@ -629,9 +629,10 @@ def test_gunicorn_keeps_serving_the_last_good_version_through_every_case(tmp_pat
             certain = len(expected.errors) - sum(bool(found(expected.errors, p)) for p in may)
             warnings = len(expected.problems) - len(expected.errors)
             wait_for(f"every worker to report {certain}(+{len(may)}) errors and {warnings} "
-                     "warnings", lambda: workers_agree(server.port, pids, lambda state, *_:
-                        certain <= state["errors"] <= certain + len(may)
-                        and state["warnings"] == warnings))
+                     "warnings", lambda: workers_agree(
+                         server.port, set(server.workers()), lambda state, *_:
+                         certain <= state["errors"] <= certain + len(may)
+                         and state["warnings"] == warnings))
             assert_nothing_answers_500(server.port)
 
         # The public health answer: degraded, counts only, nothing from a file.
@@ -644,6 +645,8 @@ def test_gunicorn_keeps_serving_the_last_good_version_through_every_case(tmp_pat
             assert serves(server.port, url_of(rel), title), (rel, title)
         # Every worker serves v2. Which worker takes a new connection is the kernel's
         # choice (a worker busy for a moment takes none), so ask until both have answered.
+        # (Each change has the master fork new workers: the ones serving now.)
+        pids = set(server.workers())
         seen = {}
 
         def both_answered() -> bool:
@@ -667,8 +670,8 @@ def test_gunicorn_keeps_serving_the_last_good_version_through_every_case(tmp_pat
                 seen.setdefault(pid, []).extend(answers)
             return len(seen.get(newcomer, ())) >= 3
 
-        # It catches up with the content before it serves (a few seconds here: it
-        # renders every hostile file again), and the older worker takes most requests.
+        # It serves what the master loaded last (the last good versions), not what
+        # the master started with.
         wait_for(f"the new worker {newcomer} to answer", newcomer_answered, timeout=25)
         assert set(seen) == now and all(all(v) for v in seen.values()), seen
         assert_nothing_answers_500(server.port)
