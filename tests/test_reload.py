@@ -95,3 +95,31 @@ def test_a_process_started_after_a_break_serves_the_last_good_versions(make_app,
         as_text=True)
     errors = {e.path for e in later.extensions["portal.store"].library.errors}
     assert errors == {"site.yml", "en/guides/flood-safety.md"}
+
+
+def test_a_store_loading_for_forked_workers_tells_each_of_them_every_change_once(make_app,
+                                                                                content_dir):
+    # The gunicorn master loads changes for the workers it forks: what a change asks of
+    # each worker (warming outputs, pinging hubs) is done by a worker forked after it,
+    # from the library the workers forked before had, so no change goes untold.
+    store = make_app(content_dir, RELOAD_INTERVAL=0).extensions["portal.store"]
+    told = []
+    store.subscribe(lambda old, new: told.append((old.generation, new.generation)))
+    store.defer_listeners = True
+    first = store.library.generation
+    path = write(content_dir / "en/disclosures/boil-water-lifted.md", NEW)
+    second = store.reload().generation
+    path.write_text(NEW.replace("Boil water notice lifted", "Boil water notice ended"))
+    time.sleep(2.1)  # past the stamp's trust window: its bytes changed, not just its time
+    third = store.reload().generation
+    assert told == [] and len({first, second, third}) == 3
+    # No worker forked between the two: one forked now is told of both, as one change.
+    assert [library.generation for library in store.pending] == [first, third]
+    store.handed_over()  # workers forked with the third library now
+    path.unlink()
+    fourth = store.reload().generation
+    store.run_pending()  # in a worker forked after that
+    deadline = time.monotonic() + 5
+    while not told and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert told == [(third, fourth)]
