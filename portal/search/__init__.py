@@ -20,7 +20,7 @@ from .build import GRACE, build_index, current, ensure_index, generation_dir, id
     is_complete
 from .engine import SearchIndex
 from .manifest import problem
-from .results import Hit, Request, Results
+from .results import Hit, Request, Results, known_docs
 
 __all__ = ["GRACE", "Hit", "Request", "Results", "Search", "SearchIndex",
            "build_index", "current", "ensure_index", "generation_dir", "init_app", "is_complete",
@@ -64,6 +64,13 @@ class Search:
         self._sound: dict[tuple[int, int, int], float] = {}  # when found whole after a failure
         self._failures = 0  # builds failed in a row
         self._retry_at: dict[str, float] = {}
+        # Per item, what searches need of it (results.Doc), for the library about to be
+        # served: worked out as it is loaded (in the gunicorn master, before the workers
+        # that inherit it are forked), not by each worker's first search.
+        self.known: dict = {}
+
+    def prime(self, library: Library) -> None:
+        self.known = known_docs(library, self.known)
 
     def index_for(self, library: Library) -> SearchIndex | None:
         opened = self._open
@@ -105,6 +112,7 @@ class Search:
         if not self.auto_build:
             return None
         try:
+            self.prime(library)
             return ensure_index(library, self.index_dir, grace=self.grace)
         except Exception:  # the site serves without search rather than not at all
             log.exception("search: cannot build the index in %s", self.index_dir)
@@ -131,7 +139,8 @@ class Search:
                 return self._open
             was = identity(path)
             try:
-                fresh = SearchIndex(path, known=self._open)
+                fresh = SearchIndex(path, known=self._open.known if self._open is not None
+                                    else self.known)
             except Exception:
                 log.exception("search: %s cannot be opened", path.name)
                 fresh = None
@@ -201,8 +210,9 @@ class Search:
 def init_app(app) -> None:
     """Attach a :class:`Search`; building the index is left to :func:`prepare`, to
     ``portal index`` and to the first search."""
-    app.extensions["portal.search"] = Search(
+    search = app.extensions["portal.search"] = Search(
         app.config["INDEX_DIR"], auto_build=app.config["SEARCH_AUTO_BUILD"])
+    app.extensions["portal.store"].before_swap.append(search.prime)
 
 
 def prepare(app) -> Path | None:

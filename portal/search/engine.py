@@ -40,7 +40,7 @@ class SearchIndex:
     borrows one from a small pool.
     """
 
-    def __init__(self, path: Path, cache_size: int = 2048, known: SearchIndex | None = None):
+    def __init__(self, path: Path, cache_size: int = 2048, known: dict | None = None):
         self.path = path
         self.name = path.name
         self.identity = identity(path)
@@ -68,7 +68,7 @@ class SearchIndex:
         self.docnums = {key: n for n, key in enumerate(keys) if n not in deleted}
         # Per item, what searches need of it (Visible); an index opened after a
         # publication starts from the previous one's.
-        self.known: dict = known.known if known is not None else {}
+        self.known: dict = known if known is not None else {}
 
     def __len__(self) -> int:
         return len(self.docnums)

@@ -82,6 +82,17 @@ class Doc:
                    tuple((name, value) for name, found in values.items() for value in found))
 
 
+def _doc(library: Library, item, known: Mapping[int, tuple[object, Doc]]) -> Doc:
+    seen = known.get(id(item))
+    return seen[1] if seen is not None and seen[0] is item else Doc.of(library, item)
+
+
+def known_docs(library: Library, known: Mapping[int, tuple[object, Doc]]
+               ) -> dict[int, tuple[object, Doc]]:
+    """id -> (item, Doc) of every item of ``library``, reusing what ``known`` has."""
+    return {id(item): (item, _doc(library, item, known)) for item in library.all()}
+
+
 class Visible:
     """The documents public at one moment of one library, by docnum.
 
@@ -99,8 +110,7 @@ class Visible:
         ended = set()
         kinds = library.kinds
         for item in library.all():
-            seen = known.get(id(item))
-            doc = seen[1] if seen is not None and seen[0] is item else Doc.of(library, item)
+            doc = _doc(library, item, known)
             self.known[id(item)] = (item, doc)
             docnum = docnums.get(doc.key)
             if docnum is None or not item.is_public(now):
