@@ -49,4 +49,11 @@ def prepare(app: Flask) -> Flask:
     outputs.warm(app, library)
     reports.prepare(app)
     handbook.preload()
+    # Templates compiled once here: every worker forked from this process (one per
+    # change, under gunicorn) has them, instead of compiling each at its first use.
+    for name in app.jinja_env.list_templates(filter_func=lambda n: not n.startswith(".")):
+        try:
+            app.jinja_env.get_template(name)
+        except Exception:  # noqa: BLE001 - it fails where it is used, as before
+            app.logger.exception("template %s does not compile", name)
     return app

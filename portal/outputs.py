@@ -75,6 +75,9 @@ def init_app(app: Flask) -> None:
     store.before_swap.append(lambda new: warm(app, new, which=(True,)))
     store.subscribe(lambda old, new: Thread(
         target=warm, args=(app, new, (False,)), name="outputs").start())
+    # In the gunicorn master, before the workers are forked with the change: theirs
+    # find everything built (and only check their caches).
+    store.for_forks.append(lambda new: warm(app, new, (False,)))
 
 
 def last_modified(name: Hashable, etag: str) -> dt.datetime:

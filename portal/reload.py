@@ -128,6 +128,8 @@ class Watcher:
             before = self.store.library
             after = self.store.reload()
             if after is not before:
+                # Built here once, what each worker would otherwise build for itself.
+                self.store.prepare_forks(after)
                 # What the new workers inherit, the collector of none of them walks.
                 gc.freeze()
         if after is not before:

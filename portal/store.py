@@ -65,6 +65,10 @@ class ContentStore:
         # master), listeners are not called here but by each forked process, once:
         # their work (warming outputs, rebuilding files) belongs to whoever serves.
         self.defer_listeners = False
+        # Work on a new library whose results every process should have, done by the
+        # loading process itself when it forks the serving ones (the gunicorn master,
+        # before it forks workers with the change): they then share it, not redo it.
+        self.for_forks: list[Callable[[Library], None]] = []
         self.pending: tuple[Library, Library] | None = None
         self._handed = False
 
@@ -112,6 +116,13 @@ class ContentStore:
             else:
                 self._tell(old, library)
         return library
+
+    def prepare_forks(self, library: Library) -> None:
+        for prepare in self.for_forks:
+            try:
+                prepare(library)
+            except Exception:  # a failed warm-up costs only the head start
+                log.exception("preparing %r for the workers failed", prepare)
 
     def handed_over(self) -> None:
         """A process was just forked from this one with the pending change."""

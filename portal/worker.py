@@ -83,25 +83,26 @@ class Worker(GeventWorker):
         # this bounds every other wait on the socket (a body that never arrives, a
         # client that never reads the answer). The base class would block forever.
         client.settimeout(self.cfg.timeout)
-        self._open.add(client)
         try:
             super(GeventWorker, self).handle(listener, client, addr)
         finally:
-            self._open.discard(client)
+            self._kept.discard(client)
 
     def handle_exit(self, sig, frame):
         # Told to stop (replaced by a worker forked after a content change, say): stop
         # taking connections now, not at the next turn of gunicorn's one-second loop,
         # and end the kept-alive connections waiting for a next request, whose next
         # request would otherwise be answered with the content this worker was
-        # replaced for. Requests being answered finish; their connections then close.
+        # replaced for (a client asks again on a new connection, as after any idle
+        # close). Requests being answered finish, and so does the first request of a
+        # connection just taken; their connections then close.
         super().handle_exit(sig, frame)
         gevent.spawn(self._stop_now)
 
     def _stop_now(self):
         for server in _Server.running:
-            server.close()
-        for client in list(self._open - self._busy):
+            server.stop_accepting()  # closing the socket here reset connections just taken
+        for client in list(self._kept - self._busy):
             try:
                 client.shutdown(socket.SHUT_RD)  # its reader sees the end and closes it
             except OSError:
@@ -119,6 +120,7 @@ class Worker(GeventWorker):
             return super().handle_request(listener_name, req, sock, addr)
         finally:
             self._busy.discard(sock)
+            self._kept.add(sock)  # answered once: kept alive, or about to close
 
     def run(self):
         ggevent.StreamServer = _Server  # what gunicorn's run() builds its servers with
@@ -128,6 +130,7 @@ class Worker(GeventWorker):
         # gunicorn's handle_error writes its answers through util.write_error, and
         # nothing else calls it: replacing it in this worker's process is the hook.
         util.write_error = write_error
-        # Connections, and those among them with a request being answered.
-        self._open, self._busy = set(), set()
+        # Connections answered at least once (kept alive), and those with a request
+        # being answered.
+        self._kept, self._busy = set(), set()
         super().init_process()

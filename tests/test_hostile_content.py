@@ -548,6 +548,20 @@ def wait_for(what: str, condition: Callable[[], bool], timeout: float = DEADLINE
                          f"workers said {LAST_SEEN}")
 
 
+def steady_workers(server, quiet: float = 3.0, timeout: float = 30.0) -> set[int]:
+    """The workers serving once none has been replaced for ``quiet`` seconds."""
+    deadline = time.monotonic() + timeout
+    seen, since = set(server.workers()), time.monotonic()
+    while time.monotonic() < deadline:
+        now = set(server.workers())
+        if now != seen:
+            seen, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return seen
+        time.sleep(0.1)
+    raise AssertionError(f"workers still being replaced after {timeout:.0f} s")
+
+
 def every_url(port: int) -> list[str]:
     status, body = fetch(port, "/sitemap.xml")
     assert status == 200
@@ -645,8 +659,10 @@ def test_gunicorn_keeps_serving_the_last_good_version_through_every_case(tmp_pat
             assert serves(server.port, url_of(rel), title), (rel, title)
         # Every worker serves v2. Which worker takes a new connection is the kernel's
         # choice (a worker busy for a moment takes none), so ask until both have answered.
-        # (Each change has the master fork new workers: the ones serving now.)
-        pids = set(server.workers())
+        # Each change has the master fork new workers, and files written in the last
+        # seconds are looked at again once settled (which may publish once more): the
+        # workers serving once it has stopped replacing them.
+        pids = steady_workers(server)
         seen = {}
 
         def both_answered() -> bool:

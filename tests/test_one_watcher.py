@@ -136,7 +136,7 @@ def test_a_connection_kept_open_on_a_replaced_worker_gets_the_new_content(server
         connection.request("GET", path)  # within keepalive
         try:
             response = connection.getresponse()
-        except http.client.RemoteDisconnected:
+        except (http.client.RemoteDisconnected, ConnectionResetError):
             # Closed by the worker while idle: a browser asks again on a new connection
             # (RFC 9110 9.2.2), which a current worker answers.
             connection.close()

@@ -212,7 +212,11 @@ def init_app(app) -> None:
     ``portal index`` and to the first search."""
     search = app.extensions["portal.search"] = Search(
         app.config["INDEX_DIR"], auto_build=app.config["SEARCH_AUTO_BUILD"])
-    app.extensions["portal.store"].before_swap.append(search.prime)
+    store = app.extensions["portal.store"]
+    store.before_swap.append(search.prime)
+    # The gunicorn master builds the new generation before forking workers with a
+    # change: they open it at once instead of one building it while the others wait.
+    store.for_forks.append(search.warm)
 
 
 def prepare(app) -> Path | None:

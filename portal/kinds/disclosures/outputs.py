@@ -13,6 +13,7 @@ from ... import feeds
 from ...content import localized
 from ...i18n import language_name
 from ...outputs import cached, serve
+from ...search.cache import LRU
 from ...urls import absolute_url
 from ...views.common import lang, library, now
 from . import cap, feed, queries
@@ -44,11 +45,21 @@ def _feed_urls(name: str, hazard: str | None):
 
 
 def _entries(items, endpoint: str = "disclosures.item"):
-    lib, config = library(), current_app.config
-    return [feed.entry(item, lib.site, lang(), config["BASE_URL"],
-                       absolute_url(endpoint, lang=lang(), slug=item.slug), label,
-                       language_name(item.lang, lang()))
-            for item in items]
+    """The feed entries of ``items``. An item's entry is kept (per app) while the item
+    and the site are the same objects: after a publication only the new or changed
+    items' entries are built again, not every entry of every feed. The cached value
+    holds both, so neither id is reused meanwhile."""
+    lib, base_url, here = library(), current_app.config["BASE_URL"], lang()
+    known = current_app.extensions.get("portal.feed-entries")
+    if known is None:
+        known = current_app.extensions.setdefault("portal.feed-entries", LRU(8192))
+
+    def made(item):
+        return item, lib.site, feed.entry(
+            item, lib.site, here, base_url, absolute_url(endpoint, lang=here, slug=item.slug),
+            label, language_name(item.lang, here))
+    return [known.get((id(item), id(lib.site), here, endpoint, base_url),
+                         lambda item=item: made(item))[2] for item in items]
 
 
 def build_feed(name: str, type_: str | None, hazard: str | None, page: int | None):
