@@ -217,3 +217,27 @@ def test_many_changes_are_written_afresh(tmp_path, content_dir, monkeypatch):
     write(content_dir / "en/guides/ferry-safety.md", GUIDE)
     build_index(load(content_dir), tmp_path, on_built=lambda n, s: built.append(n))
     assert built[1] == built[0] + 1
+
+
+def test_an_update_only_build_brings_a_few_changes_in_and_leaves_a_rewrite_alone(tmp_path):
+    # What the gunicorn master does before forking workers with a change: a few changed
+    # documents are added at once; a change of many is left to the
+    # background build, so that pages never wait for a whole index to be written.
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    index_dir = tmp_path / "index"
+    first = build_index(load(content), index_dir)
+    write(content / "en/guides/ferry-safety.md", GUIDE)
+    library = load(content)
+    updated = build_index(library, index_dir, afresh=False)
+    assert updated == generation_dir(index_dir, library.generation) == current(index_dir)
+    assert "ferry-safety" in titles(Search(index_dir), library, "ferry")
+    for n in range(25):  # more new documents than an update takes on
+        write(content / f"en/guides/ferry-safety-{n}.md",
+              GUIDE.replace("Ferry safety", f"Ferry safety {n}"))
+    rewritten = load(content)
+    assert rewritten.generation != library.generation
+    assert build_index(rewritten, index_dir, afresh=False) is None
+    assert current(index_dir) == updated and first != updated
+    assert not generation_dir(index_dir, rewritten.generation).exists()
+    assert not [p for p in index_dir.iterdir() if p.name.startswith(".build-")]

@@ -118,6 +118,19 @@ class Search:
             log.exception("search: cannot build the index in %s", self.index_dir)
             return None
 
+    def update(self, library: Library) -> Path | None:
+        """Build ``library``'s generation now if updating the current one can (a few
+        changed documents); a full build is left to the background, as pages must not
+        wait for it. None when not built here."""
+        if not self.auto_build:
+            return None
+        try:
+            return build_index(library, self.index_dir, grace=self.grace, wait=False,
+                               afresh=False)
+        except Exception:  # the workers build it, as they would have anyway
+            log.exception("search: cannot update the index in %s", self.index_dir)
+            return None
+
     def join(self, timeout: float | None = None) -> None:
         """Until a background build, if any, has finished (tests, shutdown)."""
         builder = self._builder
@@ -214,9 +227,9 @@ def init_app(app) -> None:
         app.config["INDEX_DIR"], auto_build=app.config["SEARCH_AUTO_BUILD"])
     store = app.extensions["portal.store"]
     store.before_swap.append(search.prime)
-    # The gunicorn master builds the new generation before forking workers with a
-    # change: they open it at once instead of one building it while the others wait.
-    store.for_forks.append(search.warm)
+    # The gunicorn master brings the index up to a change before forking the workers
+    # with it: they open it at once instead of one building it while the others wait.
+    store.for_forks.append(search.update)
 
 
 def prepare(app) -> Path | None:

@@ -94,10 +94,13 @@ def ensure_index(library: Library, index_dir: Path | str, grace: float = GRACE) 
 def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
                 wait: bool = True,
                 on_built: Callable[[int, float], None] | None = None,
-                broken: Iterable[tuple[Path, tuple[int, int, int] | None]] = ()) -> Path | None:
+                broken: Iterable[tuple[Path, tuple[int, int, int] | None]] = (),
+                afresh: bool = True) -> Path | None:
     """Build ``library``'s generation (unless built), point CURRENT at it, retire others.
 
-    With ``wait=False`` returns None at once when another builder holds the lock.
+    With ``wait=False`` returns None at once when another builder holds the lock;
+    with ``afresh=False``, also when the generation cannot be had by updating the
+    current one (a full build is left to whoever asks with ``afresh``).
     ``on_built(documents, seconds)`` is called when this call did the building.
     ``broken`` lists (path, identity) of generations found damaged: each is
     removed first, unless it has been rebuilt since (its identity changed).
@@ -124,6 +127,8 @@ def build_index(library: Library, index_dir: Path | str, grace: float = GRACE,
                         count = update(library, base, tmp)
                     except Exception:  # whoosh could not read it: write afresh
                         log.exception("search index %s: cannot update it", base.name)
+                if count is None and not afresh:
+                    return None
                 if count is None:
                     shutil.rmtree(tmp)
                     tmp.mkdir()
