@@ -152,8 +152,8 @@ def test_content_changes_while_requests_flow_cause_no_errors(server, content_dir
         wait_for(lambda: len(load.since(visible + 1.0)) > 50, timeout=10)
     assert load.failures() == []
     assert visible - changed < 5
-    # Once every worker has the new content (each reloads on its own, within the same
-    # settle delay), no cached copy of the old page comes back.
+    # Once every worker has the new content (new workers, forked by the master with it),
+    # no cached copy of the old page comes back.
     late = [r for r in load.since(visible + 1.0) if r.path == "/en/guides/flood-safety"]
     assert late and all(b"Flood safety now" in r.body for r in late)
     assert fetch(server.port, "/en/disclosures/bridge-closed")[0] == 200

@@ -509,9 +509,12 @@ def on_one_worker(port: int, path: str):
         state = json.loads(response.read())
         if response.will_close:
             return None
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return state, response.status, response.read()
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return state, response.status, response.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError):
+            return None  # a replaced worker closed it meanwhile (a browser asks again)
     finally:
         connection.close()
 
