@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from flask import Flask
+from jinja2 import FileSystemBytecodeCache
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -43,17 +45,25 @@ def prepare(app: Flask) -> Flask:
     (wsgi.py), never on import."""
     from . import assets, handbook, outputs, reports, search
 
+    # Templates compiled once here: every worker forked from this process (one per
+    # change, under gunicorn) has them, instead of compiling each at its first use; and
+    # kept compiled under BUILD_DIR (by their source's checksum), so a restart only
+    # loads them.
+    compiled = Path(app.config["BUILD_DIR"]) / "templates"
+    try:
+        compiled.mkdir(parents=True, exist_ok=True)
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(compiled))
+    except OSError:  # compiled in memory only, as before
+        app.logger.warning("cannot keep compiled templates in %s", compiled, exc_info=True)
+    for name in app.jinja_env.list_templates(filter_func=lambda n: not n.startswith(".")):
+        try:
+            app.jinja_env.get_template(name)
+        except Exception:  # noqa: BLE001 - it fails where it is used, as before
+            app.logger.exception("template %s does not compile", name)
     library = app.extensions["portal.store"].library
     assets.build_files(app)
     search.prepare(app)
     outputs.warm(app, library)
     reports.prepare(app)
     handbook.preload()
-    # Templates compiled once here: every worker forked from this process (one per
-    # change, under gunicorn) has them, instead of compiling each at its first use.
-    for name in app.jinja_env.list_templates(filter_func=lambda n: not n.startswith(".")):
-        try:
-            app.jinja_env.get_template(name)
-        except Exception:  # noqa: BLE001 - it fails where it is used, as before
-            app.logger.exception("template %s does not compile", name)
     return app

@@ -155,3 +155,25 @@ def test_a_restart_with_an_unchanged_tree_reuses_its_search_index(make_app, cont
     with app.test_client() as client:
         page = client.get("/en/search?q=flood")
     assert page.status_code == 200 and b"flood" in page.data.lower()
+
+
+def test_a_restart_compiles_no_template_and_serves_the_same_pages(
+        tmp_path, content_dir, monkeypatch):
+    from jinja2 import Environment
+    from portal import create_app, prepare
+    config = {"TESTING": True, "CONTENT_DIR": str(content_dir), "RELOAD_INTERVAL": 0,
+              "BUILD_DIR": str(tmp_path / "build"), "INDEX_DIR": str(tmp_path / "index")}
+    compiled = []
+    real = Environment.compile
+
+    def counting(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return real(self, source, name, *args, **kwargs)
+    monkeypatch.setattr(Environment, "compile", counting)
+    first = prepare(create_app(config))
+    page = first.test_client().get("/en/guides/flood-safety").get_data()
+    assert "base.html" in compiled  # a cold start compiles every template once
+    compiled.clear()
+    again = prepare(create_app(config))
+    assert compiled == []
+    assert again.test_client().get("/en/guides/flood-safety").get_data() == page
