@@ -98,11 +98,7 @@ class ContentStore:
                 old.restamp(library)
                 return old
             if old is None or library.generation != old.generation:
-                for prepare in self.before_swap:  # what must be ready when it is visible
-                    try:
-                        prepare(library)
-                    except Exception:
-                        log.exception("preparing %r failed", prepare)
+                _each(self.before_swap, "preparing", library)  # ready when it is visible
             self._library = library
         if old is not None and library.generation != old.generation:
             log.info("content generation %s -> %s (%d items)",
@@ -118,11 +114,7 @@ class ContentStore:
         return library
 
     def prepare_forks(self, library: Library) -> None:
-        for prepare in self.for_forks:
-            try:
-                prepare(library)
-            except Exception:  # a failed warm-up costs only the head start
-                log.exception("preparing %r for the workers failed", prepare)
+        _each(self.for_forks, "preparing for the workers", library)
 
     def handed_over(self) -> None:
         """A process was just forked from this one with the pending change."""
@@ -138,11 +130,7 @@ class ContentStore:
             Thread(target=self._tell, args=pending, name="content-listeners").start()
 
     def _tell(self, old: Library, new: Library) -> None:
-        for listener in self.listeners:
-            try:
-                listener(old, new)
-            except Exception:  # a listener must not stop publishing
-                log.exception("content listener %r failed", listener)
+        _each(self.listeners, "content listener", old, new)
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -209,6 +197,16 @@ class ContentStore:
             translations = Translations.load(self.translations_dir, [lang])
             self._backlink_titles[lang] = translations.gettext("Back to footnote {} in the text")
         return self._backlink_titles[lang]
+
+
+def _each(calls: list[Callable], what: str, *args) -> None:
+    """Call each of ``calls`` with ``args``; a failure is logged and never stops
+    publishing (a failed warm-up costs only the head start)."""
+    for call in calls:
+        try:
+            call(*args)
+        except Exception:
+            log.exception("%s %r failed", what, call)
 
 
 def init_app(app: Flask, kinds: Registry) -> None:
