@@ -159,11 +159,7 @@ class Watcher:
         self._forking.release()
 
     def _run_master(self) -> None:
-        self._safely(self.check)  # what changed while the master was starting
-        if self.mode == "events" and self._start_observer():
-            self._lead_events()
-        else:
-            self._lead_poll()
+        self._watch()  # from what changed while the master was starting
 
     # -- leader election and the state file ---------------------------------------------
 
@@ -220,9 +216,15 @@ class Watcher:
         while not self._lead():  # a try costs one flock call: the leader may have gone
             self._safely(self._follow)
             time.sleep(FOLLOW)
-        # Leading from now on: what changed before (or while the last leader died) first.
+        self._watch()  # from what changed before (or while the last leader died)
+
+    def _watch(self) -> None:
+        """Watch for good. The events are asked for before the first full look: a file
+        written between that look and the watch being set would bring no event, and
+        wait for the periodic look (RELOAD_SCAN seconds) instead of seconds."""
+        observing = self.mode == "events" and self._start_observer()
         self._safely(self.check)
-        if self.mode == "events" and self._start_observer():
+        if observing:
             self._lead_events()
         else:
             self._lead_poll()

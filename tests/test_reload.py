@@ -78,6 +78,35 @@ def test_the_background_watcher_publishes_within_two_seconds(make_app, content_d
     assert client.get("/en/disclosures/boil-water-lifted").status_code == 200
 
 
+def test_a_file_written_just_after_the_watchers_first_look_is_published_in_seconds(
+        make_app, content_dir, monkeypatch):
+    """The watcher's first full look and its file events leave no gap between them: a
+    file saved right after that look is published at once, not at the next periodic
+    look a minute on."""
+    from portal.reload import Watcher
+    first_look = Watcher.check
+    looks = []
+
+    def look_then_save(self):
+        changed = first_look(self)
+        if not looks:
+            looks.append(write(content_dir / "en/disclosures/boil-water-lifted.md", NEW))
+        return changed
+
+    monkeypatch.setattr(Watcher, "check", look_then_save)
+    app = make_app(content_dir, RELOAD_MODE="events", RELOAD_INTERVAL=0.2, RELOAD_SETTLE=0.1,
+                   RELOAD_SCAN=60)
+    client = app.test_client()
+    client.get("/en/")  # starts the watcher, whose first look saves the file
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        if looks and client.get("/en/disclosures/boil-water-lifted").status_code == 200:
+            break
+        time.sleep(0.05)
+    assert looks, "the watcher never took its first look"
+    assert client.get("/en/disclosures/boil-water-lifted").status_code == 200
+
+
 def test_a_process_started_after_a_break_serves_the_last_good_versions(make_app, content_dir):
     """A respawned worker or a restart has no memory of what was published: the last
     good versions are on disk, site.yml included."""
