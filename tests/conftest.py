@@ -42,13 +42,35 @@ def content_dir(tmp_path):
     return target
 
 
+@pytest.fixture(scope="session")
+def shared_build(tmp_path_factory):
+    """What every app the tests make can share under its BUILD_DIR: compiled templates
+    (by their source's checksum) and the static files (by their content's hash, with
+    .br and .gz). Each app's start would otherwise compile every template and compress
+    every file again, a second of each test's time; with them there, it starts as
+    after a restart. The tests of that (test_start_up_work.py) bring their own."""
+    root = tmp_path_factory.mktemp("shared-build")
+    for name in SHARED_BUILD:
+        (root / name).mkdir()
+    return root
+
+
+SHARED_BUILD = ("templates", "static")
+
+
 @pytest.fixture
-def make_app(tmp_path, clock):
+def make_app(tmp_path, clock, shared_build):
+    build = tmp_path / "build"
+
     def make(content=CONTENT, **config):
+        if "BUILD_DIR" not in config and not build.exists():
+            build.mkdir(parents=True)
+            for name in SHARED_BUILD:
+                (build / name).symlink_to(shared_build / name, target_is_directory=True)
         return prepare(create_app({
             "TESTING": True,
             "CONTENT_DIR": str(content),
-            "BUILD_DIR": str(tmp_path / "build"),
+            "BUILD_DIR": str(build),
             "INDEX_DIR": str(tmp_path / "index"),
             "BASE_URL": "https://example.org",
             "CLOCK": clock,
