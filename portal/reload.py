@@ -151,15 +151,13 @@ class Watcher:
         os.register_at_fork(before=self._forking.acquire,
                             after_in_parent=self._forked, after_in_child=self._forking.release)
         log.info("watching %s for this machine (pid %d)", self.store.content_dir, os.getpid())
-        Thread(target=self._run_master, name="content-watcher").start()
+        # From what changed while the master was starting.
+        Thread(target=self._watch, name="content-watcher").start()
 
     def _forked(self) -> None:
         if threading.current_thread() is threading.main_thread():  # gunicorn forking a
             self.store.handed_over()  # worker, not a pool of the loader's
         self._forking.release()
-
-    def _run_master(self) -> None:
-        self._watch()  # from what changed while the master was starting
 
     # -- leader election and the state file ---------------------------------------------
 

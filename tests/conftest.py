@@ -42,6 +42,9 @@ def content_dir(tmp_path):
     return target
 
 
+SHARED_BUILD = ("templates", "static")
+
+
 @pytest.fixture(scope="session")
 def shared_build(tmp_path_factory):
     """What every app the tests make can share under its BUILD_DIR: compiled templates
@@ -53,9 +56,6 @@ def shared_build(tmp_path_factory):
     for name in SHARED_BUILD:
         (root / name).mkdir()
     return root
-
-
-SHARED_BUILD = ("templates", "static")
 
 
 @pytest.fixture
